@@ -1,0 +1,1 @@
+"""Analysis: tokenisation, dates and named entities."""
