@@ -1,0 +1,90 @@
+"""HTML pages -> Article: body, title, date (with provenance), authors.
+
+`parse_html(html, url=None, path=None)` reads one saved web page;
+`load_html_file(path)` reads a file and calls it. Nothing here touches the
+network and no external entity is ever resolved: the page is parsed by
+BeautifulSoup (lxml backend when installed, else html.parser) from memory.
+
+The work is split by concern: html_encoding (bytes -> text), html_dom
+(parsing), html_meta (JSON-LD, meta tags), html_blocks and html_body (the
+story text), html_title (headline, authors), html_dates and html_datetext
+(publication date).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from urllib.parse import urlparse
+
+from searchkit.analysis.datelines import split_dateline
+from searchkit.errors import ArticleParseError
+from searchkit.ingest.html_body import extract_body
+from searchkit.ingest.html_dates import extract_date
+from searchkit.ingest.html_dom import parse_page
+from searchkit.ingest.html_encoding import decode_html
+from searchkit.ingest.html_meta import article_object, first_meta, plain_text, read_jsonld, read_meta
+from searchkit.ingest.html_title import extract_authors, extract_title
+from searchkit.models import Article
+
+__all__ = ["parse_html", "load_html_file"]
+
+
+def _article_id(data: str | bytes, url: str | None, path: str | None) -> str:
+    if url:
+        return url
+    if path:
+        return path
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    return hashlib.sha1(raw).hexdigest()
+
+
+def _source(meta: dict, url: str | None) -> str | None:
+    site = first_meta(meta, "og:site_name", "application-name")
+    if site:
+        return " ".join(site.split())
+    if url:
+        host = urlparse(url).hostname or ""
+        return host.removeprefix("www.") or None
+    return None
+
+
+def parse_html(html: str | bytes, url: str | None = None, path: str | None = None) -> Article:
+    """Read one web page. Raises ArticleParseError when it has no article text."""
+    where = path or url or "<html>"
+    text, warnings = decode_html(html)
+    soup, jsonld_texts = parse_page(text)
+    meta = read_meta(soup)
+    objects = read_jsonld(jsonld_texts)
+    article = article_object(objects)
+    url = url or first_meta(meta, "og:url") or None
+    title = extract_title(soup, meta, article)
+    body = extract_body(soup, plain_text(article.get("articleBody")), title)
+    if not body.strip():
+        raise ArticleParseError(where, "no article text found in the page")
+    date, date_source = extract_date(soup, meta, article, objects, url)
+    dateline, _ = split_dateline(body[:200])
+    return Article(
+        id=_article_id(html, url, path),
+        body=body,
+        title=title,
+        date=date,
+        date_source=date_source,
+        dateline=dateline,
+        url=url,
+        source=_source(meta, url),
+        path=path,
+        authors=extract_authors(soup, meta, article),
+        warnings=tuple(f"{where}: {w}" for w in warnings),
+    )
+
+
+def load_html_file(path: str | os.PathLike) -> Article:
+    """Read an .html/.htm file and parse it (ArticleParseError when unreadable)."""
+    name = os.fspath(path)
+    try:
+        with open(name, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        raise ArticleParseError(name, f"cannot read the file ({exc.strerror or exc})") from None
+    return parse_html(data, path=name)

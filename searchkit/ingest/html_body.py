@@ -1,0 +1,134 @@
+"""The article body: story text only, one paragraph per block.
+
+Order of evidence: the page's own markup first (an element marked
+`itemprop="articleBody"`), then content scoring over the blocks of the page
+(see html_blocks). A JSON-LD `articleBody` is used to check and trim the
+result: blocks that it does not contain are dropped when it covers the story,
+and it replaces the extraction outright when the DOM lost the story.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from bs4 import BeautifulSoup, Tag
+
+from searchkit.ingest.html_blocks import Block, Node, PageBlocks, walk
+
+MIN_BODY_CHARS = 1
+_WORD = re.compile(r"\w+")
+_JUNK_LINE = re.compile(
+    r"^(?:advertisement|advertisements?|anzeige|publicité|publicidad|share( this)?|"
+    r"read more|related( articles?| stories| content)?|more from|sign up|subscribe|"
+    r"click here|follow us|see also|also read|read also|recommended|continue reading|"
+    r"story continues below|image|photo|video|getty images|ap photo|reuters|"
+    r"loading\.*|skip to|tweet|email|print|comments?|leave a comment|\W*)\W*$",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(
+    r"^(?:by|von|par|por|updated|published|posted|last updated|aktualisiert)\b", re.IGNORECASE
+)
+
+
+def _node_value(node: Node) -> float:
+    if node.score <= 0:
+        return -1.0
+    return (node.score + node.weight) * (1 - node.link_density)
+
+
+def choose_nodes(page: PageBlocks) -> list[Node]:
+    """The best-scoring container and its siblings that look like story text."""
+    nodes = page.nodes
+    if not nodes:
+        return []
+    best_index = max(range(len(nodes)), key=lambda i: _node_value(nodes[i]))
+    best = nodes[best_index]
+    if best.score <= 0:
+        return [nodes[0]]
+    threshold = max(10.0, _node_value(best) * 0.2)
+    chosen = []
+    for index, node in enumerate(nodes):
+        if index == best_index:
+            chosen.append(node)
+        elif node.parent == best.parent and node.parent >= 0 and _is_good_sibling(
+                node, threshold, page.blocks):
+            chosen.append(node)
+    return chosen
+
+
+def _is_good_sibling(node: Node, threshold: float, blocks: list[Block]) -> bool:
+    if _node_value(node) >= threshold:
+        return True
+    if node.tag == "p" and node.end - node.start == 1:
+        text = blocks[node.start].text
+        return node.link_density < 0.25 and (len(text) > 80 or text.endswith("."))
+    return False
+
+
+def keep_block(block: Block, title: str = "") -> bool:
+    """Whether one block inside the chosen container is story text."""
+    text = block.text
+    if block.tag == "h1" or (title and text == title):
+        return False
+    if block.link_chars > len(text) * 0.5:
+        return False
+    if len(text) < 120 and (_JUNK_LINE.match(text) or _BYLINE.match(text) and len(text) < 80):
+        return False
+    return True
+
+
+def _blocks_in(nodes: list[Node], blocks: list[Block]) -> list[Block]:
+    indexes = sorted({i for node in nodes for i in range(node.start, node.end)})
+    return [blocks[i] for i in indexes]
+
+
+def _shingles(text: str, n: int = 4) -> Counter:
+    words = _WORD.findall(text)
+    return Counter(tuple(words[i:i + n]) for i in range(max(1, len(words) - n + 1)))
+
+
+def _trim_to_reference(blocks: list[Block], reference: str) -> list[Block] | None:
+    """Blocks mostly contained in the reference text, or None when they do
+    not cover it (the DOM lost the story)."""
+    ref = _shingles(reference)
+    kept, covered = [], Counter()
+    for block in blocks:
+        own = _shingles(block.text)
+        inside = sum((own & ref).values())
+        if inside >= 0.5 * sum(own.values()):
+            kept.append(block)
+            covered += own
+    coverage = sum((covered & ref).values()) / max(1, sum(ref.values()))
+    return kept if coverage >= 0.8 else None
+
+
+def _marked_body(soup: BeautifulSoup) -> list[Tag]:
+    marked = soup.find_all(attrs={"itemprop": "articleBody"})
+    # keep the outermost ones only
+    return [t for t in marked if not any(p in marked for p in t.parents)]
+
+
+def extract_body(soup: BeautifulSoup, jsonld_body: str = "", title: str = "") -> str:
+    """The story text with "\\n\\n" between paragraphs ('' when there is none)."""
+    root = soup.body or soup
+    blocks: list[Block] = []
+    for tag in _marked_body(soup):
+        page = walk(tag)
+        blocks += [b for b in page.blocks if keep_block(b, title)]
+    if sum(len(b.text) for b in blocks) < 200:
+        page = walk(root)
+        blocks = [b for b in _blocks_in(choose_nodes(page), page.blocks) if keep_block(b, title)]
+    if len(jsonld_body) >= 200:
+        trimmed = _trim_to_reference(blocks, jsonld_body)
+        if trimmed is None:
+            trimmed = _trim_to_reference(walk(root, skip_boilerplate=False).blocks, jsonld_body)
+        if trimmed is None:
+            return _split_paragraphs(jsonld_body)
+        blocks = trimmed
+    return "\n\n".join(b.text for b in blocks)
+
+
+def _split_paragraphs(text: str) -> str:
+    paragraphs = (" ".join(p.split()) for p in re.split(r"\n\s*\n|\r\n|\n", text))
+    return "\n\n".join(p for p in paragraphs if p)

@@ -1,0 +1,111 @@
+"""Reading dates as web pages write them, in several languages.
+
+`read_date(value)` reads one attribute or meta value (ISO 8601 with or without
+a time, `2019/11/19`, `19.11.2019`, `20191119`, a Unix timestamp, or a written
+date). `find_dates(text)` finds written dates inside running text:
+`November 19, 2019`, `19. November 2019`, `19 novembre 2019`,
+`19 de noviembre de 2019`, `Nov. 19 2019`, `19.11.2019`, `2019-11-19`.
+Month names: English, German, French, Spanish, Italian, Portuguese, Dutch.
+Dates before 1990 or later than tomorrow are not believed.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import unicodedata
+
+_MONTH_NAMES = {
+    1: "jan january januar janvier enero gennaio janeiro januari jänner janv ene gen",
+    2: "feb february februar fevrier février febrero febbraio fevereiro februari févr fév fevr",
+    3: "mar march märz maerz marz mars marzo março maart mrz",
+    4: "apr april avril abril aprile avr abr",
+    5: "may mai mayo maggio maio mei mag",
+    6: "jun june juni juin junio giugno junho",
+    7: "jul july juli juillet julio luglio julho juil lug",
+    8: "aug august août aout agosto augustus ago",
+    9: "sep sept september septembre septiembre settembre setembro set setiembre",
+    10: "oct october oktober octobre octubre ottobre outubro okt ott out",
+    11: "nov november novembre noviembre novembro",
+    12: "dec december dezember décembre decembre diciembre dicembre dezembro déc dez dic",
+}
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents: 'Février' -> 'fevrier'."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+MONTHS = {_fold(name): number for number, names in _MONTH_NAMES.items()
+          for name in names.split()}
+_MONTH_RE = "|".join(sorted((re.escape(n) for n in MONTHS), key=len, reverse=True))
+MIN_YEAR = 1990
+
+_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+_YMD_SLASH = re.compile(r"(?<!\d)(\d{4})[/.](\d{1,2})[/.](\d{1,2})(?!\d)")
+_DMY_DOTS = re.compile(r"(?<![\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})(?!\d)")
+_SLASHES = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?!\d)")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:T|\d{4,6}|$)")
+_STAMP = re.compile(r"^\d{10}(?:\d{3})?$")
+_DAY_MONTH_YEAR = re.compile(
+    rf"(?<!\d)(\d{{1,2}})(?:\.|er|st|nd|rd|th|º)?\s*(?:de\s+|of\s+)?({_MONTH_RE})(?![a-z])\.?,?\s*(?:de\s+|del\s+)?(\d{{4}})(?!\d)",
+)
+_MONTH_DAY_YEAR = re.compile(
+    rf"(?<![a-z])({_MONTH_RE})(?![a-z])\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)",
+)
+
+
+def make_date(year: int, month: int, day: int, today: _dt.date | None = None) -> _dt.date | None:
+    """The date when it is real and plausible for a web page, else None."""
+    try:
+        value = _dt.date(year, month, day)
+    except ValueError:
+        return None
+    today = today or _dt.date.today()
+    if value.year < MIN_YEAR or value > today + _dt.timedelta(days=1):
+        return None
+    return value
+
+
+def read_date(value: str) -> _dt.date | None:
+    """Read one machine-ish date value (meta content, datetime attribute)."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    if _STAMP.match(text):
+        seconds = int(text[:10])
+        stamp = _dt.datetime.fromtimestamp(seconds, _dt.timezone.utc).date()
+        return make_date(stamp.year, stamp.month, stamp.day)
+    match = _COMPACT.match(text)
+    if match:
+        return make_date(int(match[1]), int(match[2]), int(match[3]))
+    for pattern in (_ISO, _YMD_SLASH):
+        match = pattern.search(text)
+        if match:
+            return make_date(int(match[1]), int(match[2]), int(match[3]))
+    found = find_dates(text[:200])
+    return found[0][0] if found else None
+
+
+def _numeric_dates(text: str):
+    for pattern in (_ISO, _YMD_SLASH):
+        for m in pattern.finditer(text):
+            yield m.start(), make_date(int(m[1]), int(m[2]), int(m[3]))
+    for m in _DMY_DOTS.finditer(text):
+        yield m.start(), make_date(int(m[3]), int(m[2]), int(m[1]))
+    for m in _SLASHES.finditer(text):
+        first, second = int(m[1]), int(m[2])
+        month, day = (second, first) if first > 12 else (first, second)
+        yield m.start(), make_date(int(m[3]), month, day)
+
+
+def find_dates(text: str) -> list[tuple[_dt.date, int]]:
+    """Every plausible written date in text with its offset, in text order."""
+    folded = _fold(text)
+    found = list(_numeric_dates(folded))
+    for m in _DAY_MONTH_YEAR.finditer(folded):
+        found.append((m.start(), make_date(int(m[3]), MONTHS[m[2]], int(m[1]))))
+    for m in _MONTH_DAY_YEAR.finditer(folded):
+        found.append((m.start(), make_date(int(m[3]), MONTHS[m[1]], int(m[2]))))
+    return [(day, start) for start, day in sorted(found, key=lambda x: x[0]) if day]
