@@ -23,14 +23,16 @@ from searchkit.ingest.html_dom import class_id
 
 BLOCK_TAGS = frozenset(
     "p div h1 h2 h3 h4 h5 h6 li ul ol dl dt dd blockquote pre td th tr table tbody thead"
-    " section article main header footer aside figure figcaption hr br address center"
-    " details summary body html".split()
+    " section article main header footer aside figure figcaption address center nav form"
+    " details summary body html menu dialog label".split()
 )
+# never text: not even walked
 SKIP_TAGS = frozenset(
-    "script style noscript template svg nav aside footer form button select option iframe"
-    " object embed figure figcaption input textarea label menu dialog canvas video audio map"
-    " head title picture source img meta link".split()
+    "script style noscript template svg head title picture source img meta link iframe"
+    " object embed input select option textarea button canvas video audio map".split()
 )
+# chrome by its very tag: dropped unless it holds most of the page's text
+CHROME_TAGS = frozenset("nav aside footer form figure figcaption label menu dialog header".split())
 KEEP_TAGS = frozenset({"html", "body", "article", "main"})
 SCORED_TAGS = frozenset({"p", "div", "pre", "td", "blockquote", "section", "article", "main", "dd"})
 _STRONG_NEGATIVE = re.compile(
@@ -55,21 +57,24 @@ _TOKEN_SPLIT = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
 class Block:
     text: str
     link_chars: int
-    tag: str  # the innermost block-level element
+    node: int  # index of the innermost block-level element
+    tag: str = ""
+    removed: bool = False  # inside boilerplate
 
 
 @dataclass
 class Node:
-    """Statistics of one block-level element."""
+    """Statistics of one block-level element (filled in by score_nodes)."""
 
     tag: str
     parent: int  # index into PageBlocks.nodes, -1 for the root
     start: int  # first block index
     end: int = 0  # one past the last block index
+    weight: float = 0.0  # from tag and class names
+    chrome: bool = False  # boilerplate by tag, class, role or hiding
     chars: int = 0
     link_chars: int = 0
     score: float = 0.0
-    weight: float = 0.0  # from tag and class names
 
     @property
     def link_density(self) -> float:
@@ -81,17 +86,20 @@ class PageBlocks:
     blocks: list[Block] = field(default_factory=list)
     nodes: list[Node] = field(default_factory=list)
 
+    def kept(self, start: int = 0, end: int | None = None) -> list[Block]:
+        return [b for b in self.blocks[start:end] if not b.removed]
+
 
 def class_tokens(tag: Tag) -> list[str]:
     return [t.lower() for t in _TOKEN_SPLIT.split(class_id(tag)) if t]
 
 
-def is_boilerplate(tag: Tag, tokens: list[str]) -> bool:
-    """True when the element is navigation, chrome or otherwise not story text."""
+def is_chrome(tag: Tag, tokens: list[str]) -> bool:
+    """True when the element looks like navigation, chrome or other non-story text."""
     name = tag.name
     if name in KEEP_TAGS or tag.get("itemprop") == "articleBody":
         return False
-    if name in SKIP_TAGS:
+    if name in CHROME_TAGS:
         return True
     attrs = tag.attrs
     if "hidden" in attrs or attrs.get("aria-hidden") == "true" or attrs.get("role") in _SKIP_ROLES:
@@ -124,9 +132,8 @@ _CLOSE = object()
 class _Walker:
     """Builds PageBlocks from a tree; see walk()."""
 
-    def __init__(self, skip_boilerplate: bool) -> None:
+    def __init__(self) -> None:
         self.page = PageBlocks()
-        self.skip = skip_boilerplate
         self.parts: list[str] = []
         self.link_chars = 0
         self.link_depth = 0
@@ -137,41 +144,28 @@ class _Walker:
             return
         text = " ".join(" ".join(self.parts).split())
         links, self.parts, self.link_chars = self.link_chars, [], 0
-        if not text:
-            return
-        nodes, here = self.page.nodes, self.open[-1] if self.open else -1
-        tag = nodes[here].tag if here >= 0 else "body"
-        self.page.blocks.append(Block(text, min(links, len(text)), tag))
-        if here >= 0:
-            nodes[here].chars += len(text)
-            nodes[here].link_chars += min(links, len(text))
-        if tag in SCORED_TAGS and len(text) >= 25 and links < len(text) / 2:
-            self.credit(text)
-
-    def credit(self, text: str) -> None:
-        """Readability's scoring: the paragraph's ancestors share its score."""
-        score = 1 + text.count(",") + text.count("，") + min(len(text) / 100, 3)
-        ancestors = self.open[-2:-7:-1]
-        for level, index in enumerate(ancestors):
-            divider = 1 if level == 0 else 2 if level == 1 else level * 3
-            self.page.nodes[index].score += score / divider
+        if text:
+            here = self.open[-1] if self.open else -1
+            tag = self.page.nodes[here].tag if here >= 0 else "body"
+            self.page.blocks.append(Block(text, min(links, len(text)), here, tag))
 
     def enter(self, tag: Tag, stack: list) -> None:
         name = tag.name
+        if name in SKIP_TAGS:
+            return
         if name == "br" or name == "hr":
             self.flush()
-            return
-        tokens = class_tokens(tag) if self.skip or name in BLOCK_TAGS else []
-        if self.skip and is_boilerplate(tag, tokens):
             return
         if name == "a":
             self.link_depth += 1
             stack.append((_CLOSE, tag))
         elif name in BLOCK_TAGS:
             self.flush()
-            parent = self.open[-1] if self.open else -1
+            tokens = class_tokens(tag)
             weight = _TAG_WEIGHT.get(name, 0) + class_weight(tokens)
-            self.page.nodes.append(Node(name, parent, len(self.page.blocks), weight=weight))
+            parent = self.open[-1] if self.open else -1
+            node = Node(name, parent, len(self.page.blocks), weight, is_chrome(tag, tokens))
+            self.page.nodes.append(node)
             self.open.append(len(self.page.nodes) - 1)
             stack.append((_CLOSE, tag))
         stack.extend((child, None) for child in reversed(tag.contents))
@@ -181,13 +175,7 @@ class _Walker:
             self.link_depth -= 1
             return
         self.flush()
-        index = self.open.pop()
-        node = self.page.nodes[index]
-        node.end = len(self.page.blocks)
-        if node.parent >= 0:
-            parent = self.page.nodes[node.parent]
-            parent.chars += node.chars
-            parent.link_chars += node.link_chars
+        self.page.nodes[self.open.pop()].end = len(self.page.blocks)
 
     def text(self, value: str) -> None:
         self.parts.append(value)
@@ -195,9 +183,9 @@ class _Walker:
             self.link_chars += len(value.strip())
 
 
-def walk(root: Tag, skip_boilerplate: bool = True) -> PageBlocks:
-    """Cut the tree below root into blocks and element statistics."""
-    walker = _Walker(skip_boilerplate)
+def walk(root: Tag, drop_chrome: bool = True) -> PageBlocks:
+    """Cut the tree below root into blocks and scored element statistics."""
+    walker = _Walker()
     stack: list = [(root, None)]
     while stack:
         item, marker = stack.pop()
@@ -208,4 +196,57 @@ def walk(root: Tag, skip_boilerplate: bool = True) -> PageBlocks:
         elif isinstance(item, Tag):
             walker.enter(item, stack)
     walker.flush()
-    return walker.page
+    page = walker.page
+    if drop_chrome:
+        remove_chrome(page)
+    score_nodes(page)
+    return page
+
+
+def _is_good(block: Block) -> bool:
+    return len(block.text) >= 25 and block.link_chars < len(block.text) / 2
+
+
+def remove_chrome(page: PageBlocks, share: float = 0.5) -> None:
+    """Mark the blocks inside chrome elements as removed, unless the element
+    holds `share` or more of the page's good text (then it is a layout
+    wrapper that only looks like chrome)."""
+    good = [len(b.text) if _is_good(b) else 0 for b in page.blocks]
+    prefix = [0]
+    for value in good:
+        prefix.append(prefix[-1] + value)
+    total = prefix[-1] or 1
+    for node in page.nodes:
+        if node.chrome and prefix[node.end] - prefix[node.start] < share * total:
+            for block in page.blocks[node.start:node.end]:
+                block.removed = True
+
+
+def score_nodes(page: PageBlocks) -> None:
+    """Text and link sizes per element, and Readability's content score:
+    each paragraph credits its parent fully, grandparent by half, and up to
+    three more ancestors by 1/(3*level)."""
+    nodes = page.nodes
+    chars = [0]
+    links = [0]
+    for block in page.blocks:
+        live = not block.removed
+        chars.append(chars[-1] + (len(block.text) if live else 0))
+        links.append(links[-1] + (block.link_chars if live else 0))
+        if live and block.tag in SCORED_TAGS and _is_good(block) and block.node >= 0:
+            _credit(nodes, block)
+    for node in nodes:
+        node.chars = chars[node.end] - chars[node.start]
+        node.link_chars = links[node.end] - links[node.start]
+
+
+def _credit(nodes: list[Node], block: Block) -> None:
+    text = block.text
+    score = 1 + text.count(",") + text.count("，") + min(len(text) / 100, 3)
+    index = nodes[block.node].parent
+    for level in range(5):
+        if index < 0:
+            return
+        divider = 1 if level == 0 else 2 if level == 1 else level * 3
+        nodes[index].score += score / divider
+        index = nodes[index].parent

@@ -80,7 +80,7 @@ def keep_block(block: Block, title: str = "") -> bool:
 
 def _blocks_in(nodes: list[Node], blocks: list[Block]) -> list[Block]:
     indexes = sorted({i for node in nodes for i in range(node.start, node.end)})
-    return [blocks[i] for i in indexes]
+    return [blocks[i] for i in indexes if not blocks[i].removed]
 
 
 def _shingles(text: str, n: int = 4) -> Counter:
@@ -115,14 +115,14 @@ def extract_body(soup: BeautifulSoup, jsonld_body: str = "", title: str = "") ->
     blocks: list[Block] = []
     for tag in _marked_body(soup):
         page = walk(tag)
-        blocks += [b for b in page.blocks if keep_block(b, title)]
+        blocks += [b for b in page.kept() if keep_block(b, title)]
     if sum(len(b.text) for b in blocks) < 200:
         page = walk(root)
         blocks = [b for b in _blocks_in(choose_nodes(page), page.blocks) if keep_block(b, title)]
     if len(jsonld_body) >= 200:
         trimmed = _trim_to_reference(blocks, jsonld_body)
         if trimmed is None:
-            trimmed = _trim_to_reference(walk(root, skip_boilerplate=False).blocks, jsonld_body)
+            trimmed = _trim_to_reference(walk(root, drop_chrome=False).blocks, jsonld_body)
         if trimmed is None:
             return _split_paragraphs(jsonld_body)
         blocks = trimmed

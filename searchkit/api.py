@@ -1,0 +1,145 @@
+"""The library facade: one object per index folder.
+
+    ix = SearchIndex.open("index")          # or SearchIndex.create / open_index()
+    report = ix.update(["seeds/"])          # add, update, remove — never loses anything
+    results = ix.search('person:"William Burns"')
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+
+
+from .errors import SearchkitError
+from .models import Facet, FullArticle, IndexReport, IndexStats, Results, TimelineBucket
+
+SORTS = ("relevance", "date")
+
+
+class SearchIndex:
+    """A searchkit index on disk. Results are plain objects, usable after close()."""
+
+    def __init__(self, path: str | os.PathLike, whoosh_index) -> None:
+        self.path = str(path)
+        self._ix = whoosh_index
+
+    # -- opening ---------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | os.PathLike = "index") -> SearchIndex:
+        """Open an existing index. Raises IndexNotFound or SchemaMismatch."""
+        from .index.store import open_store
+
+        return cls(path, open_store(path))
+
+    @classmethod
+    def create(cls, path: str | os.PathLike = "index") -> SearchIndex:
+        """Create an empty index in `path`, replacing any index there."""
+        from .index.store import create_store
+
+        return cls(path, create_store(path))
+
+    @classmethod
+    def open_or_create(cls, path: str | os.PathLike = "index") -> SearchIndex:
+        from .index.store import index_exists
+
+        return cls.open(path) if index_exists(path) else cls.create(path)
+
+    def close(self) -> None:
+        self._ix.close()
+
+    def __enter__(self) -> SearchIndex:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- indexing --------------------------------------------------------
+    @property
+    def roots(self) -> list[str]:
+        """The files and folders this index was built from."""
+        from .index.store import read_meta
+
+        return list(read_meta(self.path).get("roots", []))
+
+    def update(self, paths: Iterable[str | os.PathLike] | None = None,
+               progress: Callable[[int, int], None] | None = None) -> IndexReport:
+        """Bring the index in line with the files below `paths` (default: its roots)."""
+        from .index.store import read_meta, write_meta
+        from .index.writer import update_index
+        from .ingest.discover import discover
+
+        paths = list(paths) if paths is not None else self.roots
+        if not paths:
+            raise SearchkitError("nothing to index", hint="name a file or folder: searchkit index PATH")
+        walk = discover(paths)
+        report = update_index(self._ix, walk, progress)
+        self._ix = self._ix.refresh()
+        meta = read_meta(self.path)
+        meta["roots"] = sorted(set(meta.get("roots", [])) | set(walk.roots))
+        write_meta(self.path, meta)
+        return report
+
+    # -- reading ---------------------------------------------------------
+    def _fresh(self):
+        self._ix = self._ix.refresh()
+        return self._ix
+
+    def search(self, query: str, limit: int = 10, page: int = 1, sort: str = "relevance",
+               syntax: bool = True, facets: int = 0) -> Results:
+        """Ranked (BM25F) or newest-first results for `query`.
+
+        syntax=False treats the text as plain words (no operators). facets=N
+        adds the top N people, organisations and places over all matches."""
+        from .search.searcher import run_search
+
+        if sort not in SORTS:
+            raise SearchkitError(f"unknown sort {sort!r}", hint="use 'relevance' or 'date'")
+        return run_search(self._fresh(), query, limit=limit, page=page, sort=sort,
+                          syntax=syntax, facets=facets)
+
+    def get(self, article_id: str) -> FullArticle:
+        """The whole stored article. Raises ArticleNotFound."""
+        from .search.searcher import fetch_article
+
+        return fetch_article(self._fresh(), article_id)
+
+    def entities(self, query: str | None = None, top: int = 10, syntax: bool = True) -> tuple[Facet, ...]:
+        """Most mentioned people, organisations and places, within a query's matches or overall."""
+        from .search.searcher import count_query_entities
+
+        return count_query_entities(self._fresh(), query, top=top, syntax=syntax)
+
+    def timeline(self, query: str, interval: str = "auto", normalise: bool = False,
+                 syntax: bool = True) -> tuple[str, tuple[TimelineBucket, ...]]:
+        """Match counts per day/week/month/year; returns (interval, buckets)."""
+        from .search.searcher import query_timeline
+
+        return query_timeline(self._fresh(), query, interval=interval, syntax=syntax, normalise=normalise)
+
+    def stats(self, top: int = 10) -> IndexStats:
+        from .search.searcher import index_stats
+
+        return index_stats(self._fresh(), self.path, top=top)
+
+
+def open_index(path: str | os.PathLike = "index") -> SearchIndex:
+    """Open the index in `path` (default `index/`)."""
+    return SearchIndex.open(path)
+
+
+def create_index(path: str | os.PathLike = "index") -> SearchIndex:
+    return SearchIndex.create(path)
+
+
+def index_folder(paths: Iterable[str | os.PathLike], index_path: str | os.PathLike = "index",
+                 rebuild: bool = False) -> IndexReport:
+    """Index files into `index_path`, creating it when needed."""
+    if rebuild:
+        ix = SearchIndex.create(index_path)
+    else:
+        ix = SearchIndex.open_or_create(index_path)
+    with ix:
+        return ix.update(paths)
+
+

@@ -1,0 +1,304 @@
+"""The command line: parse options, call the library, format the output.
+
+    searchkit QUERY                      shorthand for `searchkit search QUERY`
+    searchkit search|index|stats|show|entities|timeline|repl …
+
+Exit codes: 0 results (or all files indexed), 1 a search matched nothing,
+2 usage or input errors, 3 `index` finished but some files failed,
+130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+
+EXIT_OK, EXIT_NO_MATCH, EXIT_ERROR, EXIT_PARTIAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+COMMANDS = ("search", "index", "stats", "show", "entities", "timeline", "repl")
+DEFAULT_INDEX = "index"
+DEFAULT_INPUT = "seeds"
+
+
+def use_color(stream) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+def _width() -> int:
+    return min(shutil.get_terminal_size((100, 24)).columns, 120)
+
+
+def _add_index_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--index", default=DEFAULT_INDEX, metavar="DIR",
+                        help=f"index folder (default: {DEFAULT_INDEX}/)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="searchkit",
+        description="Search an archive of news articles. `searchkit QUERY` searches the default index.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    search = sub.add_parser("search", help="search the index (the default command)")
+    search.add_argument("query", nargs="+", help="the query (see the README's syntax reference)")
+    search.add_argument("--limit", type=int, default=10, metavar="N", help="hits per page (default 10)")
+    search.add_argument("--page", type=int, default=1, metavar="N", help="page number (default 1)")
+    search.add_argument("--sort", choices=("relevance", "date"), default="relevance")
+    search.add_argument("--plain", action="store_true", help="plain words: no operators or fields")
+    search.add_argument("--facets", action="store_true", help="also show top entities of all matches")
+    search.add_argument("--json", action="store_true", help="JSON Lines, one hit per line")
+    _add_index_option(search)
+
+    index = sub.add_parser("index", help="add, update and remove articles from files and folders")
+    index.add_argument("paths", nargs="*", metavar="PATH",
+                       help=f"files or folders (default: the index's own folders, else {DEFAULT_INPUT}/)")
+    index.add_argument("--rebuild", action="store_true", help="start from an empty index")
+    index.add_argument("--json", action="store_true", help="the summary as JSON")
+    _add_index_option(index)
+
+    stats = sub.add_parser("stats", help="article count, date span, top entities")
+    stats.add_argument("--json", action="store_true")
+    _add_index_option(stats)
+
+    show = sub.add_parser("show", help="print one whole article by id")
+    show.add_argument("id")
+    show.add_argument("--json", action="store_true")
+    _add_index_option(show)
+
+    entities = sub.add_parser("entities", help="most mentioned people, organisations, places")
+    entities.add_argument("query", nargs="*", help="count within this query's matches (default: all)")
+    entities.add_argument("--kind", choices=("person", "org", "place"))
+    entities.add_argument("--top", type=int, default=10, metavar="N")
+    entities.add_argument("--json", action="store_true")
+    _add_index_option(entities)
+
+    timeline = sub.add_parser("timeline", help="matches over time, as bars")
+    timeline.add_argument("query", nargs="+")
+    timeline.add_argument("--interval", choices=("auto", "day", "week", "month", "year"), default="auto")
+    timeline.add_argument("--normalise", action="store_true", help="divide by all articles per bucket")
+    timeline.add_argument("--json", action="store_true")
+    timeline.add_argument("--csv", action="store_true")
+    _add_index_option(timeline)
+
+    repl = sub.add_parser("repl", help="the interactive search prompt")
+    _add_index_option(repl)
+    return parser
+
+
+def _normalise_argv(argv: list[str]) -> list[str]:
+    """`searchkit QUERY …` means `searchkit search QUERY …`."""
+    first = next((i for i, arg in enumerate(argv) if not arg.startswith("-")), None)
+    if first is not None and argv[first] not in COMMANDS:
+        return argv[:first] + ["search"] + argv[first:]
+    return argv
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    if not argv:
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            argv = ["repl"]
+        else:
+            parser.print_help(sys.stderr)
+            return EXIT_ERROR
+    if argv[0] in ("-h", "--help"):
+        parser.print_help()
+        return EXIT_OK
+    args = parser.parse_args(_normalise_argv(argv))
+    try:
+        return HANDLERS[args.command](args)
+    except KeyboardInterrupt:
+        print("searchkit: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 — the one place that turns errors into a line
+        return report_error(exc)
+
+
+def report_error(exc: Exception) -> int:
+    """One readable line on stderr, never a traceback (SEARCHKIT_DEBUG=1 shows it)."""
+    from .errors import SearchkitError
+
+    if os.environ.get("SEARCHKIT_DEBUG"):
+        raise exc
+    if isinstance(exc, SearchkitError):
+        hint = f" (hint: {exc.hint})" if exc.hint else ""
+        print(f"searchkit: error: {exc}{hint}", file=sys.stderr)
+    else:
+        print(f"searchkit: internal error: {type(exc).__name__}: {exc} "
+              "(please report it; SEARCHKIT_DEBUG=1 shows the details)", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def _open(args):
+    from .api import open_index
+
+    return open_index(args.index)
+
+
+def _emit(text: str) -> None:
+    if text:
+        print(text)
+
+
+def cmd_search(args) -> int:
+    query = " ".join(args.query)
+    with _open(args) as ix:
+        results = ix.search(query, limit=args.limit, page=args.page, sort=args.sort,
+                            syntax=not args.plain, facets=10 if args.facets else 0)
+    for warning in results.warnings:
+        print(f"searchkit: warning: {warning}", file=sys.stderr)
+    if args.json:
+        from .render.json import hits_jsonl
+
+        for line in hits_jsonl(results.hits):
+            print(line)
+    else:
+        from .render.text import format_results
+
+        _emit(format_results(results, color=use_color(sys.stdout), width=_width()))
+    return EXIT_OK if results.total else EXIT_NO_MATCH
+
+
+class _Progress:
+    """A one-line progress bar on stderr, only when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or not total or (done % 20 and done != total):
+            return
+        width = 30
+        filled = round(width * done / total)
+        sys.stderr.write(f"\rindexing [{'#' * filled}{'.' * (width - filled)}] {done}/{total} files")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\r" + " " * 70 + "\r")
+            sys.stderr.flush()
+
+
+def cmd_index(args) -> int:
+    from .api import SearchIndex
+
+    ix = SearchIndex.create(args.index) if args.rebuild else SearchIndex.open_or_create(args.index)
+    paths = args.paths or ix.roots or [DEFAULT_INPUT]
+    progress = _Progress()
+    try:
+        with ix:
+            report = ix.update(paths, progress=progress)
+    finally:
+        progress.close()
+    if args.json:
+        from .render.json import report_record, to_json
+
+        print(to_json(report_record(report)))
+    else:
+        from .render.text import format_report
+
+        for line in format_report(report, color=use_color(sys.stderr)).splitlines():
+            print(line, file=sys.stderr if line.startswith(("warning:", "failed:")) else sys.stdout)
+    return EXIT_PARTIAL if report.failures else EXIT_OK
+
+
+def cmd_stats(args) -> int:
+    with _open(args) as ix:
+        stats = ix.stats()
+    if args.json:
+        from .render.json import stats_record, to_json
+
+        print(to_json(stats_record(stats)))
+    else:
+        from .render.text import format_stats
+
+        print(format_stats(stats, color=use_color(sys.stdout)))
+    return EXIT_OK
+
+
+def cmd_show(args) -> int:
+    with _open(args) as ix:
+        article = ix.get(args.id)
+    if args.json:
+        from .render.json import to_json
+
+        print(to_json(article))
+    else:
+        from .render.text import format_article
+
+        print(format_article(article, color=use_color(sys.stdout), width=_width()))
+    return EXIT_OK
+
+
+def cmd_entities(args) -> int:
+    query = " ".join(args.query) or None
+    with _open(args) as ix:
+        facets = ix.entities(query, top=args.top)
+    if args.kind:
+        facets = tuple(f for f in facets if f.kind == args.kind)
+    if args.json:
+        from .render.json import facets_records, to_json
+
+        print(to_json(facets_records(facets)))
+    else:
+        from .render.text import format_entity_table
+
+        print(format_entity_table(facets, color=use_color(sys.stdout)))
+    return EXIT_OK if any(f.values for f in facets) else EXIT_NO_MATCH
+
+
+def cmd_timeline(args) -> int:
+    query = " ".join(args.query)
+    with _open(args) as ix:
+        interval, buckets = ix.timeline(query, interval=args.interval, normalise=args.normalise)
+    if args.json or args.csv:
+        from .render.json import timeline_records, to_json
+
+        records = timeline_records(buckets)
+        if args.json:
+            print(to_json({"interval": interval, "buckets": records}))
+        else:
+            print("start,label,count,total")
+            for r in records:
+                print(f"{r['start']},{r['label']},{r['count']},{r['total']}")
+    else:
+        from .render.text import format_timeline
+
+        print(format_timeline(interval, buckets, color=use_color(sys.stdout), width=_width(),
+                              normalise=args.normalise))
+    return EXIT_OK if buckets else EXIT_NO_MATCH
+
+
+def cmd_repl(args) -> int:
+    try:
+        from .repl.app import run_repl
+    except ImportError:
+        from .errors import SearchkitError
+
+        raise SearchkitError("the interactive prompt is not available in this build",
+                             hint="use searchkit search QUERY") from None
+    return run_repl(args.index)
+
+
+HANDLERS = {
+    "search": cmd_search,
+    "index": cmd_index,
+    "stats": cmd_stats,
+    "show": cmd_show,
+    "entities": cmd_entities,
+    "timeline": cmd_timeline,
+    "repl": cmd_repl,
+}
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""Article -> the fields Whoosh indexes (the analyse step of the data flow)."""
+
+from __future__ import annotations
+
+from ..analysis.entities import extract_entities
+from ..models import Article, Entity
+from .schema import NAME_SEPARATOR, F, day_number
+
+_KIND_CODES = {"person": "p", "org": "o", "place": "l"}
+_CODE_KINDS = {code: kind for kind, code in _KIND_CODES.items()}
+
+
+def encode_entities(entities: list[Entity] | tuple[Entity, ...]) -> bytes:
+    return "\n".join(f"{_KIND_CODES[e.kind]}\t{e.name}" for e in entities).encode("utf-8")
+
+
+def decode_entities(data: bytes) -> list[Entity]:
+    if not data:
+        return []
+    out = []
+    for line in data.decode("utf-8").split("\n"):
+        code, _, name = line.partition("\t")
+        if name:
+            out.append(Entity(name, _CODE_KINDS.get(code, "place")))
+    return out
+
+
+def article_entities(article: Article) -> list[Entity]:
+    if article.entities is not None:
+        return list(article.entities)
+    text = article.body if article.title_derived else f"{article.title}\n\n{article.body}"
+    return extract_entities(text, dateline=article.dateline)
+
+
+def article_document(article: Article, file_hash: str, entities: list[Entity]) -> dict:
+    """The Whoosh document for one article."""
+    by_kind: dict[str, list[str]] = {"person": [], "org": [], "place": []}
+    for entity in entities:
+        by_kind.setdefault(entity.kind, []).append(entity.name)
+    path = article.path or ""
+    doc = {
+        F.KEY: f"{path}\x1f{article.id}",
+        F.ID: article.id,
+        F.PATH: path,
+        F.FILE: f"{path}\x00{file_hash}".encode("utf-8"),
+        F.TITLE: article.title,
+        F.BODY: article.body,
+        F.ENTITIES: encode_entities(entities),
+        F.TITLE_DERIVED: article.title_derived,
+    }
+    optional = {
+        F.DATE: day_number(article.date) if article.date else None,
+        F.DATE_SOURCE: article.date_source,
+        F.DATELINE: article.dateline,
+        F.PERSON: NAME_SEPARATOR.join(by_kind["person"]),
+        F.ORG: NAME_SEPARATOR.join(by_kind["org"]),
+        F.PLACE: NAME_SEPARATOR.join(by_kind["place"]),
+        F.AUTHOR: NAME_SEPARATOR.join(article.authors),
+        F.URL: article.url,
+        F.SOURCE: article.source,
+    }
+    doc.update({name: value for name, value in optional.items() if value})
+    return doc

@@ -1,0 +1,98 @@
+"""Counting over ALL matches of a query (not just the page): entities and timeline."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections import Counter
+from collections.abc import Iterable
+
+from ..index.documents import decode_entities
+from ..index.schema import F, number_day
+from ..models import ENTITY_KINDS, Facet, FacetValue, TimelineBucket
+
+INTERVALS = ("day", "week", "month", "year")
+
+
+def count_entities(reader, docnums: Iterable[int], top: int = 10, kinds=ENTITY_KINDS) -> tuple[Facet, ...]:
+    """Top entity names per kind, each counted once per article."""
+    counters = {kind: Counter() for kind in kinds}
+    column = reader.column_reader(F.ENTITIES) if reader.doc_count() else None
+    for docnum in docnums if column is not None else ():
+        for entity in decode_entities(column[docnum]):
+            counter = counters.get(entity.kind)
+            if counter is not None:
+                counter[entity.name] += 1
+    return tuple(
+        Facet(kind, tuple(FacetValue(name, count) for name, count in counters[kind].most_common(top)))
+        for kind in kinds
+    )
+
+
+def article_days(reader, docnums: Iterable[int]) -> Iterable[_dt.date | None]:
+    if not reader.doc_count():
+        return
+    column = reader.column_reader(F.DATE)
+    for docnum in docnums:
+        yield number_day(column[docnum])
+
+
+def bucket_start(day: _dt.date, interval: str) -> _dt.date:
+    if interval == "day":
+        return day
+    if interval == "week":
+        return day - _dt.timedelta(days=day.weekday())
+    if interval == "month":
+        return day.replace(day=1)
+    return day.replace(month=1, day=1)
+
+
+def bucket_label(start: _dt.date, interval: str) -> str:
+    if interval == "day":
+        return start.isoformat()
+    if interval == "week":
+        year, week, _ = start.isocalendar()
+        return f"{year}-W{week:02d}"
+    if interval == "month":
+        return start.strftime("%Y-%m")
+    return str(start.year)
+
+
+def choose_interval(first: _dt.date, last: _dt.date, max_buckets: int = 60) -> str:
+    """The finest interval that keeps the timeline under max_buckets bars."""
+    span = (last - first).days + 1
+    for interval, days in (("day", 1), ("week", 7), ("month", 30.4), ("year", 365.25)):
+        if span / days <= max_buckets:
+            return interval
+    return "year"
+
+
+def next_bucket(start: _dt.date, interval: str) -> _dt.date:
+    if interval == "day":
+        return start + _dt.timedelta(days=1)
+    if interval == "week":
+        return start + _dt.timedelta(days=7)
+    if interval == "month":
+        return (start.replace(day=28) + _dt.timedelta(days=4)).replace(day=1)
+    return start.replace(year=start.year + 1)
+
+
+def build_timeline(
+    match_days: list[_dt.date], all_days: Counter | None, interval: str = "auto"
+) -> tuple[str, tuple[TimelineBucket, ...]]:
+    """Buckets from the first to the last matching day, empty ones included."""
+    if not match_days:
+        return (interval if interval != "auto" else "month"), ()
+    first, last = min(match_days), max(match_days)
+    if interval == "auto":
+        interval = choose_interval(first, last)
+    counts = Counter(bucket_start(day, interval) for day in match_days)
+    totals: Counter = Counter()
+    if all_days is not None:
+        for day, count in all_days.items():
+            totals[bucket_start(day, interval)] += count
+    buckets = []
+    start = bucket_start(first, interval)
+    while start <= last:
+        buckets.append(TimelineBucket(start, bucket_label(start, interval), counts[start], totals[start]))
+        start = next_bucket(start, interval)
+    return interval, tuple(buckets)

@@ -1,0 +1,119 @@
+"""Query text -> a Whoosh query plus warnings.
+
+Syntax mode uses Whoosh's query language (AND / OR / NOT, + and -, phrases,
+`field:value`, wildcards, ranges, `date:>=2021-09`) over friendly field names.
+Plain mode (`syntax=False`) treats every character as text: for pasting a
+sentence or a question.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from whoosh import query as wq
+from whoosh.qparser import (
+    FuzzyTermPlugin,
+    GtLtPlugin,
+    MultifieldParser,
+    PlusMinusPlugin,
+)
+
+from ..analysis.analyzers import text_analyzer
+from ..errors import QuerySyntaxError
+from ..index.schema import QUERY_FIELDS, F
+
+DEFAULT_FIELDS = (F.TITLE, F.BODY)
+FIELD_BOOSTS = {F.TITLE: 2.0, F.BODY: 1.0}
+
+_FIELD_PREFIX = re.compile(r"(?<![\w\"'])([A-Za-z_]\w*):(?=\S)")
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    query: wq.Query
+    warnings: tuple[str, ...] = ()
+
+
+def _check_balance(text: str) -> None:
+    """Unbalanced quotes and brackets: an error that names the position."""
+    quote_at = None
+    depth: list[int] = []
+    for position, char in enumerate(text):
+        if char == '"':
+            quote_at = None if quote_at is not None else position
+        elif quote_at is not None:
+            continue
+        elif char == "(":
+            depth.append(position)
+        elif char == ")":
+            if not depth:
+                raise QuerySyntaxError(f"unmatched ')' at position {position + 1}", position)
+            depth.pop()
+    if quote_at is not None:
+        raise QuerySyntaxError(f"unclosed quote starting at position {quote_at + 1}", quote_at)
+    if depth:
+        raise QuerySyntaxError(f"unclosed '(' at position {depth[-1] + 1}", depth[-1])
+
+
+def _unknown_fields(text: str) -> tuple[str, list[str]]:
+    """Turn `persn:x` into the words `persn x`, with a did-you-mean warning."""
+    warnings: list[str] = []
+
+    def replace(match: re.Match) -> str:
+        name = match[1]
+        if name.lower() in QUERY_FIELDS:
+            return name.lower() + ":"
+        close = difflib.get_close_matches(name.lower(), QUERY_FIELDS, n=1)
+        hint = f" — did you mean '{close[0]}'?" if close else ""
+        warnings.append(f"unknown field '{name}'{hint} (searched as a word)")
+        return name + " "
+
+    return _FIELD_PREFIX.sub(replace, text), warnings
+
+
+def _parser(schema):
+    parser = MultifieldParser(list(DEFAULT_FIELDS), schema, fieldboosts=FIELD_BOOSTS)
+    for plugin in (GtLtPlugin(), FuzzyTermPlugin(), PlusMinusPlugin()):
+        parser.add_plugin(plugin)
+    return parser
+
+
+def _errors(q: wq.Query) -> list[str]:
+    found = []
+    stack = [q]
+    while stack:
+        node = stack.pop()
+        error = getattr(node, "error", None)
+        if error:
+            found.append(str(error))
+        stack.extend(node.children())
+    return found
+
+
+def plain_query(text: str) -> wq.Query:
+    """Every word of `text` OR-ed over title and body; no operators."""
+    terms = [token.text for token in text_analyzer()(text)]
+    if not terms:
+        raise QuerySyntaxError("the query has no searchable words", 0)
+    return wq.Or(
+        [wq.Term(field, term, boost=FIELD_BOOSTS[field]) for term in terms for field in DEFAULT_FIELDS]
+    )
+
+
+def parse_query(text: str, schema, syntax: bool = True) -> ParsedQuery:
+    """Parse the user's query. Raises QuerySyntaxError for a query that cannot be run."""
+    if not text or not text.strip():
+        raise QuerySyntaxError("empty query", 0, hint="type some words to search for")
+    if not syntax:
+        return ParsedQuery(plain_query(text))
+    _check_balance(text)
+    cleaned, warnings = _unknown_fields(text)
+    q = _parser(schema).parse(cleaned)
+    errors = _errors(q)
+    if errors:
+        raise QuerySyntaxError(f"bad query: {errors[0]}")
+    if isinstance(q, wq.NullQuery.__class__) or q is wq.NullQuery:
+        raise QuerySyntaxError("the query has no searchable words (only stop words?)", 0)
+    return ParsedQuery(q, tuple(warnings))
