@@ -164,7 +164,8 @@ class _Walker:
             tokens = class_tokens(tag)
             weight = _TAG_WEIGHT.get(name, 0) + class_weight(tokens)
             parent = self.open[-1] if self.open else -1
-            node = Node(name, parent, len(self.page.blocks), weight, is_chrome(tag, tokens))
+            node = Node(name, parent, len(self.page.blocks), weight=weight,
+                        chrome=is_chrome(tag, tokens))
             self.page.nodes.append(node)
             self.open.append(len(self.page.nodes) - 1)
             stack.append((_CLOSE, tag))

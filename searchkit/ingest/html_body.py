@@ -88,19 +88,30 @@ def _shingles(text: str, n: int = 4) -> Counter:
     return Counter(tuple(words[i:i + n]) for i in range(max(1, len(words) - n + 1)))
 
 
-def _trim_to_reference(blocks: list[Block], reference: str) -> list[Block] | None:
-    """Blocks mostly contained in the reference text, or None when they do
-    not cover it (the DOM lost the story)."""
-    ref = _shingles(reference)
+def _contained(blocks: list[Block], ref: Counter) -> tuple[list[Block], float]:
+    """The blocks mostly made of the reference's shingles, and the share of
+    the reference they cover."""
     kept, covered = [], Counter()
     for block in blocks:
         own = _shingles(block.text)
-        inside = sum((own & ref).values())
-        if inside >= 0.5 * sum(own.values()):
+        if sum((own & ref).values()) >= 0.5 * sum(own.values()):
             kept.append(block)
             covered += own
-    coverage = sum((covered & ref).values()) / max(1, sum(ref.values()))
-    return kept if coverage >= 0.8 else None
+    return kept, sum((covered & ref).values()) / max(1, sum(ref.values()))
+
+
+def check_with_reference(blocks: list[Block], reference: str, root: Tag) -> list[Block] | str:
+    """Use a JSON-LD articleBody to trim the extraction (when it is the
+    whole story) or to rescue it (when the DOM choice missed the story)."""
+    ref = _shingles(reference)
+    kept, coverage = _contained(blocks, ref)
+    dom_chars = sum(len(b.text) for b in blocks)
+    if coverage >= 0.8:
+        return kept if len(reference) >= 0.6 * dom_chars else blocks
+    kept, coverage = _contained(walk(root, drop_chrome=False).kept(), ref)
+    if coverage >= 0.8:
+        return kept
+    return _split_paragraphs(reference) if len(reference) > dom_chars else blocks
 
 
 def _marked_body(soup: BeautifulSoup) -> list[Tag]:
@@ -120,12 +131,10 @@ def extract_body(soup: BeautifulSoup, jsonld_body: str = "", title: str = "") ->
         page = walk(root)
         blocks = [b for b in _blocks_in(choose_nodes(page), page.blocks) if keep_block(b, title)]
     if len(jsonld_body) >= 200:
-        trimmed = _trim_to_reference(blocks, jsonld_body)
-        if trimmed is None:
-            trimmed = _trim_to_reference(walk(root, drop_chrome=False).blocks, jsonld_body)
-        if trimmed is None:
-            return _split_paragraphs(jsonld_body)
-        blocks = trimmed
+        checked = check_with_reference(blocks, jsonld_body, root)
+        if isinstance(checked, str):
+            return checked
+        blocks = checked
     return "\n\n".join(b.text for b in blocks)
 
 
