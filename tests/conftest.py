@@ -18,3 +18,24 @@ def shared_data(name: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent (the shared data is not on this machine)")
     return path
+
+
+@pytest.fixture(scope="session")
+def seeds_index(tmp_path_factory):
+    """One index of the bundled seeds/ corpus, shared by the read-only tests."""
+    import searchkit
+
+    path = tmp_path_factory.mktemp("seeds-index") / "index"
+    report = searchkit.index_folder([ROOT / "seeds"], path)
+    assert report.added > 500 and not report.failures
+    ix = searchkit.open_index(path)
+    yield ix
+    ix.close()
+
+
+def write_seed_article(folder: Path, name: str, date: str, body: str) -> Path:
+    """A small article in the seed text format."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(f"date {date} {body}\n", encoding="utf-8")
+    return path

@@ -75,7 +75,9 @@ def _unknown_fields(text: str) -> tuple[str, list[str]]:
 
 def _parser(schema):
     parser = MultifieldParser(list(DEFAULT_FIELDS), schema, fieldboosts=FIELD_BOOSTS)
-    for plugin in (GtLtPlugin(), FuzzyTermPlugin(), PlusMinusPlugin()):
+    # + and - are operators only at the start of a word ("2021-13" is one term).
+    plus_minus = PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-")
+    for plugin in (GtLtPlugin(), FuzzyTermPlugin(), plus_minus):
         parser.add_plugin(plugin)
     return parser
 
