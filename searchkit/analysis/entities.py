@@ -1,22 +1,146 @@
 """Named entities (people, organisations, places) from English news text.
 
-Placeholder: the rule-based extractor is being written (issue 3). The public
-signature is fixed: extract_entities(text, dateline=None) -> list[Entity].
+`extract_entities(text, dateline=None, aliases=None)` returns canonical,
+de-duplicated `Entity`s in order of first mention. The default extractor is
+rule-based (see `entity_rules`) and needs no model. Another extractor can
+replace it through the `EntityExtractor` protocol: name it with
+`SEARCHKIT_EXTRACTOR=package.module:Name` or `load_extractor("package.module:Name")`.
+See docs/entities.md.
 """
 
 from __future__ import annotations
 
-import re
+import importlib
+import os
+from typing import Protocol, runtime_checkable
 
-from ..models import Entity
+from ..errors import SearchkitError
+from ..models import ENTITY_KINDS, Entity
+from .aliases import Aliases
+from .datelines import split_dateline
+from .entity_rules import CANDIDATE, PENDING, PENDING_INITIAL, Classifier, Found
+from .gazetteer import load_gazetteer, normalise_key
 
-_NAME = re.compile(r"\b(?:[A-Z][a-z]+\s){1,2}[A-Z][a-z]+\b")
+ENV_EXTRACTOR = "SEARCHKIT_EXTRACTOR"
 
 
-def extract_entities(text: str, dateline: str | None = None) -> list[Entity]:
-    found: dict[tuple[str, str], Entity] = {}
+class ExtractorError(SearchkitError):
+    """The extractor named by SEARCHKIT_EXTRACTOR (or load_extractor) cannot be used."""
+
+    hint = "give it as package.module:Name, or unset SEARCHKIT_EXTRACTOR to use the built-in rules"
+
+
+@runtime_checkable
+class EntityExtractor(Protocol):
+    """What a replacement extractor (spaCy, a service, …) must provide."""
+
+    def extract(self, text: str, dateline: str | None = None) -> list[Entity]:
+        """Canonical entities of one article, in order of first mention."""
+        ...
+
+
+class RuleExtractor:
+    """The default extractor: rules plus the shipped gazetteers (no model)."""
+
+    def __init__(self, aliases: Aliases | None = None) -> None:
+        self.aliases = aliases
+
+    def extract(self, text: str, dateline: str | None = None) -> list[Entity]:
+        return extract_with_rules(text, dateline, self.aliases)
+
+
+def extract_with_rules(text: str, dateline: str | None = None,
+                       aliases: Aliases | None = None) -> list[Entity]:
+    """The rule-based extraction itself. Without a dateline, one opening the text is used."""
+    if dateline is None and text[:1].isupper():
+        dateline, text = split_dateline(text)
+    gaz = load_gazetteer()
+    classifier = Classifier(gaz, text, aliases)
+    found: Found = []
     if dateline:
-        found[(dateline.lower(), "place")] = Entity(dateline, "place")
-    for match in _NAME.finditer(text):
-        found.setdefault((match[0].lower(), "person"), Entity(match[0], "person"))
-    return list(found.values())
+        hit = gaz.lookup(dateline)
+        found.append((hit[0] if hit and hit[1] == "place" else dateline, "place"))
+    for match in CANDIDATE.finditer(text):
+        found.extend(classifier.candidate(match))
+    return finalise(found, aliases)
+
+
+def surnames(found: Found) -> dict[str, str]:
+    """Last word (folded) -> the first full name of a person that ends with it."""
+    out: dict[str, str] = {}
+    for name, kind in found:
+        if kind == "person" and " " in name:
+            out.setdefault(normalise_key(name.rsplit(" ", 1)[1]), name)
+    return out
+
+
+def finalise(found: Found, aliases: Aliases | None) -> list[Entity]:
+    """Resolve surnames and pending words, apply aliases, de-duplicate in order."""
+    full = surnames(found)
+    seen: set[tuple[str, str]] = set()
+    out: list[Entity] = []
+    for name, kind in found:
+        if kind in (PENDING, PENDING_INITIAL, "person") and " " not in name:
+            resolved = full.get(normalise_key(name))
+            if resolved:
+                name, kind = resolved, "person"
+            elif kind != "person":
+                continue
+        if aliases:
+            rule = aliases.resolve(name, kind)
+            if rule is None:
+                continue
+            name, kind = rule
+        key = (normalise_key(name), kind)
+        if key not in seen and kind in ENTITY_KINDS:
+            seen.add(key)
+            out.append(Entity(name, kind))
+    return out
+
+
+def load_extractor(spec: str | None = None, aliases: Aliases | None = None) -> EntityExtractor:
+    """The extractor named by `spec` ("package.module:Name"), else by SEARCHKIT_EXTRACTOR,
+    else the rule-based one. `Name` may be a class (called with no arguments),
+    a factory function, or an object with an `extract` method."""
+    spec = spec if spec is not None else os.environ.get(ENV_EXTRACTOR, "")
+    if not spec.strip() or spec.strip() == "rules":
+        return RuleExtractor(aliases)
+    module_name, _, attribute = spec.strip().partition(":")
+    try:
+        target = getattr(importlib.import_module(module_name), attribute or "Extractor")
+    except (ImportError, AttributeError) as exc:
+        raise ExtractorError(f"cannot load entity extractor {spec!r}: {exc}") from None
+    if isinstance(target, type) or (callable(target) and not hasattr(target, "extract")):
+        target = target()
+    if not isinstance(target, EntityExtractor):
+        raise ExtractorError(f"{spec!r} has no extract(text, dateline=None) method")
+    return target
+
+
+_current: tuple[str, EntityExtractor] | None = None
+
+
+def current_extractor() -> EntityExtractor:
+    """The extractor SEARCHKIT_EXTRACTOR names now (loaded once per value)."""
+    global _current
+    spec = os.environ.get(ENV_EXTRACTOR, "")
+    if _current is None or _current[0] != spec:
+        _current = (spec, load_extractor(spec))
+    return _current[1]
+
+
+def extract_entities(text: str, dateline: str | None = None,
+                     aliases: Aliases | None = None) -> list[Entity]:
+    """Canonical people, organisations and places of one article, in order of first mention.
+
+    `dateline` is the article's origin place (it is also a place); when it is
+    None, a dateline opening the text (`ISLAMABAD: …`) is used. `aliases` merge
+    and suppress names (see `load_aliases`).
+    """
+    extractor = current_extractor()
+    if isinstance(extractor, RuleExtractor):
+        return extract_with_rules(text, dateline, aliases)
+    entities = extractor.extract(text, dateline)
+    if not aliases:
+        return entities
+    return finalise([(e.name, e.kind) for e in entities], aliases)

@@ -71,9 +71,8 @@ class Gazetteer:
 def read_data(name: str) -> list[str]:
     """The meaningful lines of one data file."""
     text = resources.files(DATA_PACKAGE).joinpath(name).read_text(encoding="utf-8")
-    lines = (line.split("#", 1)[0].strip() if line.lstrip().startswith("#") else line.strip()
-             for line in text.splitlines())
-    return [line for line in lines if line]
+    lines = (line.strip() for line in text.splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
 
 
 def parse_entry(line: str) -> tuple[str, list[str], list[str]]:

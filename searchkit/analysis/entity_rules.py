@@ -1,0 +1,279 @@
+"""The rule-based extractor: capitalised sequences, gazetteers, titles, suffixes.
+
+One compiled regex finds the candidate sequences (capitalised words joined by
+particles such as `of`, `de`, `bin`); each is split at possessives, days and
+months, then classified by `Classifier`, in this order:
+
+1. the alias file and the gazetteers (whole sequence): known places and orgs;
+2. titles ("Lt Gen Faiz Hamid" -> person Faiz Hamid; what precedes the title
+   is classified on its own: "Japanese Prime Minister X" also gives Japan);
+3. organisation words (Ministry, Council, Bank, Inc …) -> org; a demonym or a
+   country at its start also gives that country as a place;
+4. a demonym or a known place at the start, then the rest on its own;
+5. given names and context (`Mr X`, `chairman X`, `X said`) -> person;
+6. single words: acronyms -> org (unless a common abbreviation); others are
+   kept only when they are the surname of a person named in the article.
+
+Sentence-initial words are not names unless something above vouches for them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .gazetteer import Gazetteer, is_acronym
+
+_UP = "A-ZÀ-ÖØ-Þ"
+_WORD = rf"(?:[{_UP}]\.){{2,}}|[{_UP}][\w&]*(?:[-'’.][\w&]+)*(?:(?<=s)['’](?![\w]))?"
+_PARTICLE = r"(?:of(?:[ \t]+the)?|for|and|&|de(?:[ \t]+la)?|du|des|del|della|da|do|dos|van(?:[ \t]+(?:der|den))?|von|der|al|el|bin|ibn|bint|y)"
+_SEP = r"(?:[ \t]+\n?|\n)[ \t]*"
+CANDIDATE = re.compile(
+    rf"(?<![\w'’.\-])(?:{_WORD})(?:{_SEP}(?:{_PARTICLE}{_SEP})?(?:{_WORD}))*"
+)
+LOWER_WORD = re.compile(r"(?<![\w'’])[a-z][a-z'’-]*")
+PAREN_ACRONYM = re.compile(r"\s*\(([A-Z][A-Z0-9&.-]{1,7})\)")
+NEXT_WORD = re.compile(r"[\s,]*([A-Za-z]+)")
+PREV_WORD = re.compile(r"([A-Za-z][A-Za-z.-]*)[\s,]*$")
+PARTICLES = frozenset(
+    "of the for and & de la du des del della da do dos van der den von al el bin ibn bint y".split()
+)
+NAME_PARTICLES = frozenset("de la du del della da do dos van der den von al el bin ibn bint y".split())
+SENTENCE_END = frozenset('.!?:;"“”‘\'(—–-\n')
+
+Found = list[tuple[str, str]]  # (name, kind) in order
+PENDING = "?"  # a lone capitalised word: a person if it is the surname of one named in the text
+PENDING_INITIAL = "?^"  # the same at the start of a sentence
+
+
+def strip_possessive(word: str) -> tuple[str, bool]:
+    if word.endswith(("'s", "’s")) and len(word) > 3:
+        return word[:-2], True
+    if word.endswith(("'", "’")):
+        return word[:-1], True
+    return word, False
+
+
+class Classifier:
+    """Classifies the candidate sequences of one article (it keeps per-article state)."""
+
+    def __init__(self, gaz: Gazetteer, text: str, aliases=None) -> None:
+        self.gaz = gaz
+        self.words = gaz.words
+        self.text = text
+        self.aliases = aliases
+        self.local: dict[str, str] = {}  # acronym -> org named just before it, in this article
+        self._lower: set[str] | None = None
+
+    def lower_words(self) -> set[str]:
+        if self._lower is None:
+            self._lower = set(LOWER_WORD.findall(self.text))
+        return self._lower
+
+    # -- whole candidates -------------------------------------------------
+
+    def candidate(self, match: re.Match) -> Found:
+        """Entities of one candidate. Kind PENDING marks a lone word to decide later."""
+        found: Found = []
+        initial = self.is_initial(match.start())
+        segments = self.segments(match[0].split())
+        for index, segment in enumerate(segments):
+            before = self.prev_word(match.start()) if index == 0 else ""
+            after = self.next_word(match.end()) if index == len(segments) - 1 else ""
+            found.extend(self.segment(segment, initial and index == 0, before, after))
+        if len(found) == 1 and found[0][1] == "org":
+            acronym = PAREN_ACRONYM.match(self.text, match.end())
+            if acronym and not self.gaz.lookup(acronym[1]):
+                self.local[acronym[1]] = found[0][0]
+        return found
+
+    def is_initial(self, start: int) -> bool:
+        i = start - 1
+        text = self.text
+        while i >= 0 and text[i] in " \t\r\n":
+            i -= 1
+        return i < 0 or text[i] in SENTENCE_END or text[i] == "\n"
+
+    def prev_word(self, start: int) -> str:
+        match = PREV_WORD.search(self.text, max(0, start - 24), start)
+        return match[1].lower().rstrip(".") if match else ""
+
+    def next_word(self, end: int) -> str:
+        match = NEXT_WORD.match(self.text, end, end + 24)
+        return match[1].lower() if match else ""
+
+    def segments(self, words: list[str]) -> list[list[str]]:
+        """Split at possessives and calendar words; trim particles at the edges."""
+        calendar = self.words["calendar"]
+        out: list[list[str]] = []
+        current: list[str] = []
+        for word in words:
+            if word in calendar:
+                self.flush(current, out)
+                current = []
+                continue
+            word, possessive = strip_possessive(word)
+            current.append(word)
+            if possessive:
+                self.flush(current, out)
+                current = []
+        self.flush(current, out)
+        return out
+
+    @staticmethod
+    def flush(current: list[str], out: list[list[str]]) -> None:
+        while current and current[-1] in PARTICLES:
+            current.pop()
+        while current and current[0] in PARTICLES:
+            current.pop(0)
+        if current:
+            out.append(current)
+
+    # -- one segment --------------------------------------------------------
+
+    def segment(self, words: list[str], initial: bool, before: str, after: str) -> Found:
+        """Entities of one segment (a lone unknown word comes back as PENDING)."""
+        words = self.strip_leading(words, initial)
+        if not words:
+            return []
+        name = " ".join(words)
+        known = self.known(name)
+        if known is not None:
+            return known
+        if len(words) == 1:
+            return self.single(words[0], initial, before, after)
+        for rule in (self.titled, self.organisation, self.conjoined, self.prefixed, self.person):
+            got = rule(words, before, after)
+            if got is not None:
+                return got
+        return []
+
+    def strip_leading(self, words: list[str], initial: bool) -> list[str]:
+        stop = self.words["stop"]
+        while words and (words[0] in stop or words[0].lower() == "the") and not self.known(" ".join(words)):
+            words = words[1:]
+            initial = True
+        if initial and len(words) > 1 and self.is_common(words[0]) and not self.starts_known(words):
+            words = words[1:]
+        while words and words[0] in PARTICLES:
+            words = words[1:]
+        return words
+
+    def starts_known(self, words: list[str]) -> bool:
+        """Whether the whole name, or its first two words, is a known name or demonym."""
+        pair = " ".join(words[:2])
+        return bool(self.known(" ".join(words)) or self.gaz.lookup(pair) or self.gaz.demonym(pair))
+
+    def is_common(self, word: str) -> bool:
+        """A capitalised word that is an ordinary word of this text (sentence-initial use)."""
+        if word in self.words["first_names"] or word in self.words["titles"] or self.gaz.lookup(word):
+            return False
+        return word.lower() in self.lower_words() or word in self.words["nonname"]
+
+    def known(self, name: str) -> Found | None:
+        """The alias file's or the gazetteer's entity for a whole name, if any."""
+        if self.aliases:
+            rule = self.aliases.rule_for(name)
+            if rule is not None:
+                return [rule]
+        hit = self.gaz.lookup(name)
+        if hit is not None:
+            return [hit]
+        country = self.gaz.demonym(name)
+        if country is not None:
+            return [(country, "place")]
+        local = self.local.get(name)
+        return [(local, "org")] if local else None
+
+    def single(self, word: str, initial: bool, before: str, after: str) -> Found:
+        if is_acronym(word) and not word.isdigit():
+            if word in self.words["stop_acronyms"] or word in self.words["titles"]:
+                return []
+            return [(word, "org")] if len(word) > 1 else []
+        if word in self.words["stop"] or word in self.words["nonname"] or word in self.words["titles"]:
+            return []
+        if word.isupper() or not word[0].isupper():
+            return []
+        cue = before in self.words["person_cues"] or after in self.words["said"]
+        if cue and not (initial and word.lower() in self.lower_words()):
+            return [(word, "person")]
+        return [(word, PENDING_INITIAL if initial else PENDING)]
+
+    def titled(self, words: list[str], before: str, after: str) -> Found | None:
+        start, end = self.title_block(words)
+        if start is None:
+            return None
+        prefix, name = words[:start], words[end:]
+        found: Found = []
+        if prefix:
+            while prefix and (prefix[-1] in self.words["portfolios"] or prefix[-1] in PARTICLES):
+                prefix = prefix[:-1]
+            found.extend(self.segment(prefix, False, before, "") if prefix else [])
+        if name and name[0] in ("of", "for"):
+            return found + self.segment(name[1:], False, "", after)
+        cut = next((i for i, w in enumerate(name) if w in PARTICLES and w not in NAME_PARTICLES), None)
+        if cut is not None:
+            rest = self.segment(name[cut + 1:], False, "", after)
+            return self.titled(words[:end + cut], before, "") + rest
+        if name and not any(w in self.words["org_words"] for w in name[-1:]):
+            known = self.known(" ".join(name))
+            found.extend(known if known else [(" ".join(name), "person")])
+        return found
+
+    def title_block(self, words: list[str]) -> tuple[int | None, int]:
+        titles, general = self.words["titles"], self.words["title_general"]
+        for start, word in enumerate(words):
+            if word in titles and not (start == 0 and word == "General"):
+                end = start + 1
+                while end < len(words) and (
+                    words[end] in titles or (words[end] == "General" and words[end - 1] in general)
+                ):
+                    end += 1
+                return start, end
+        return None, 0
+
+    def organisation(self, words: list[str], before: str, after: str) -> Found | None:
+        org_words = self.words["org_words"]
+        is_org = any(w in org_words for w in words[1:]) or (
+            words[0] in self.words["org_heads"] and words[1] in ("of", "for")
+        )
+        if not is_org:
+            return None
+        name = " ".join(words)
+        found: Found = [(name, "org")]
+        country = self.gaz.demonym(words[0]) or self.gaz.demonym(" ".join(words[:2]))
+        if country is None:
+            for i, word in enumerate(words[:-1]):
+                if word == "of" or i == 0:
+                    hit = self.gaz.lookup(words[i + 1] if word == "of" else word)
+                    if hit and hit[1] == "place":
+                        country = hit[0]
+        if country:
+            found.append((country, "place"))
+        return found
+
+    def conjoined(self, words: list[str], before: str, after: str) -> Found | None:
+        for i, word in enumerate(words):
+            if word in PARTICLES and word not in NAME_PARTICLES:
+                left = self.segment(words[:i], False, before, "") if i else []
+                return left + self.segment(words[i + 1:], False, "", after)
+        return None
+
+    def prefixed(self, words: list[str], before: str, after: str) -> Found | None:
+        for size in (2, 1):
+            head = " ".join(words[:size])
+            country = self.gaz.demonym(head)
+            hit = (country, "place") if country else self.gaz.lookup(head)
+            if hit and size < len(words):
+                return [hit, *self.segment(words[size:], False, "", after)]
+        return None
+
+    def person(self, words: list[str], before: str, after: str) -> Found | None:
+        if len(words) > 4 or any(is_acronym(w) for w in words):
+            return []
+        nonname = self.words["nonname"]
+        if words[-1] in nonname or words[0] in nonname:
+            return []
+        cue = before in self.words["person_cues"] or after in self.words["said"]
+        if cue or words[0] in self.words["first_names"]:
+            return [(" ".join(words), "person")]
+        return []
