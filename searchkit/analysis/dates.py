@@ -33,7 +33,12 @@ class DateError(ValueError):
 _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:$|[T\s_])")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 # Reuters-21578: 26-FEB-1987 15:01:01.79 (the time is checked too: 605:12:19 is rejected)
-_DMY_NAME = re.compile(r"^(\d{1,2})[-\s]([A-Za-z]{3,9})\.?[-\s,]+(\d{4})(?:\s+(\S+))?\s*$")
+# After the time Reuters-21578 has stray channel letters (`00:02:59.13RM`, `02:17:09.88T C`)
+# and once a comment (`00:00:00.00    # date added by …`): those are ignored, the time is not.
+_DMY_NAME = re.compile(
+    r"^(?:[A-Za-z]{3,9},?\s+)?(\d{1,2})[-\s]([A-Za-z]{3,9})\.?[-\s,]+(\d{4})"
+    r"(?:[\sT,]+(\d[\d:.]*))?(?:[ \t]*(?:[A-Z][A-Z ]*|#.*|[+-]\d{4}|GMT|UTC|Z))?\s*$"
+)
 _MDY_NAME = re.compile(r"^([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b")
 _TIME = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?$")
 
@@ -54,7 +59,9 @@ def _month(name: str, value: str) -> int:
 
 def parse_date(value: str) -> _dt.date:
     """Read one date. Accepts ISO (with or without a time), YYYYMMDD,
-    `26-FEB-1987 15:01:01.79`, `12 September 2021` and `September 12, 2021`."""
+    `26-FEB-1987 15:01:01.79` (Reuters; trailing channel letters are ignored, an
+    impossible time such as `605:12:19` is an error), `12 September 2021`,
+    `Sun, 12 Sep 2021 10:00:00 +0000` and `September 12, 2021`."""
     text = (value or "").strip()
     if not text:
         raise DateError("empty date")

@@ -17,7 +17,7 @@ from typing import Protocol, runtime_checkable
 from ..errors import SearchkitError
 from ..models import ENTITY_KINDS, Entity
 from .aliases import Aliases
-from .datelines import split_dateline
+from .datelines import parse_dateline
 from .entity_rules import CANDIDATE, PENDING, PENDING_INITIAL, Classifier, Found
 from .gazetteer import load_gazetteer, normalise_key
 
@@ -52,14 +52,19 @@ class RuleExtractor:
 def extract_with_rules(text: str, dateline: str | None = None,
                        aliases: Aliases | None = None) -> list[Entity]:
     """The rule-based extraction itself. Without a dateline, one opening the text is used."""
-    if dateline is None and text[:1].isupper():
-        dateline, text = split_dateline(text)
     gaz = load_gazetteer()
-    classifier = Classifier(gaz, text, aliases)
     found: Found = []
+    if dateline is None and text[:1].isupper():
+        opening = parse_dateline(text)
+        if opening is not None:
+            dateline, text = opening.place, text[opening.end:]
+            region = gaz.lookup(opening.region) if opening.region else None
+            if region and region[1] == "place":
+                found.append(region)
     if dateline:
         hit = gaz.lookup(dateline)
-        found.append((hit[0] if hit and hit[1] == "place" else dateline, "place"))
+        found.insert(0, (hit[0] if hit and hit[1] == "place" else dateline, "place"))
+    classifier = Classifier(gaz, text, aliases)
     for match in CANDIDATE.finditer(text):
         found.extend(classifier.candidate(match))
     return finalise(found, aliases)
