@@ -25,25 +25,27 @@ class SearchIndex:
         self._ix = whoosh_index
 
     # -- opening ---------------------------------------------------------
+    # trust=True opens a folder that other users own or can write to (an index
+    # holds pickled data: see docs/robustness.md); by default it raises UnsafeIndex.
     @classmethod
-    def open(cls, path: str | os.PathLike = "index") -> SearchIndex:
-        """Open an existing index. Raises IndexNotFound or SchemaMismatch."""
+    def open(cls, path: str | os.PathLike = "index", trust: bool = False) -> SearchIndex:
+        """Open an existing index. Raises IndexNotFound, UnsafeIndex or SchemaMismatch."""
         from .index.store import open_store
 
-        return cls(path, open_store(path))
+        return cls(path, open_store(path, trust=trust))
 
     @classmethod
-    def create(cls, path: str | os.PathLike = "index") -> SearchIndex:
+    def create(cls, path: str | os.PathLike = "index", trust: bool = False) -> SearchIndex:
         """Create an empty index in `path`, replacing any index there."""
         from .index.store import create_store
 
-        return cls(path, create_store(path))
+        return cls(path, create_store(path, trust=trust))
 
     @classmethod
-    def open_or_create(cls, path: str | os.PathLike = "index") -> SearchIndex:
+    def open_or_create(cls, path: str | os.PathLike = "index", trust: bool = False) -> SearchIndex:
         from .index.store import index_exists
 
-        return cls.open(path) if index_exists(path) else cls.create(path)
+        return cls.open(path, trust) if index_exists(path) else cls.create(path, trust)
 
     def close(self) -> None:
         self._ix.close()
@@ -63,8 +65,14 @@ class SearchIndex:
         return list(read_meta(self.path).get("roots", []))
 
     def update(self, paths: Iterable[str | os.PathLike] | None = None,
-               progress: Callable[[int, int], None] | None = None) -> IndexReport:
-        """Bring the index in line with the files below `paths` (default: its roots)."""
+               progress: Callable[[int, int], None] | None = None,
+               wait: float | None = 0.0, on_wait: Callable[[], None] | None = None) -> IndexReport:
+        """Bring the index in line with the files below `paths` (default: its roots).
+
+        Only one process writes at a time: while another does, wait up to `wait`
+        seconds (None: as long as it takes; on_wait is called once when the wait
+        starts), then raise IndexLocked."""
+        from .index.locking import writing
         from .index.store import read_meta, write_meta
         from .index.writer import update_index
         from .ingest.discover import discover
@@ -72,12 +80,13 @@ class SearchIndex:
         paths = list(paths) if paths is not None else self.roots
         if not paths:
             raise SearchkitError("nothing to index", hint="name a file or folder: searchkit index PATH")
-        walk = discover(paths)
-        report = update_index(self._ix, walk, progress)
-        self._ix = self._ix.refresh()
-        meta = read_meta(self.path)
-        meta["roots"] = sorted(set(meta.get("roots", [])) | set(walk.roots))
-        write_meta(self.path, meta)
+        with writing(self.path, wait=wait, on_wait=on_wait):
+            walk = discover(paths)
+            report = update_index(self._fresh(), walk, progress)
+            self._ix = self._ix.refresh()
+            meta = read_meta(self.path)
+            meta["roots"] = sorted(set(meta.get("roots", [])) | set(walk.roots))
+            write_meta(self.path, meta)
         return report
 
     # -- reading ---------------------------------------------------------
@@ -86,7 +95,7 @@ class SearchIndex:
         return self._ix
 
     def search(self, query: str, limit: int = 10, page: int = 1, sort: str = "relevance",
-               syntax: bool = True, facets: int = 0) -> Results:
+               syntax: bool = True, facets: int = 0, snippets: bool = True) -> Results:
         """Ranked (BM25F) or newest-first results for `query`.
 
         syntax=False treats the text as plain words (no operators). facets=N
@@ -96,7 +105,7 @@ class SearchIndex:
         if sort not in SORTS:
             raise SearchkitError(f"unknown sort {sort!r}", hint="use 'relevance' or 'date'")
         return run_search(self._fresh(), query, limit=limit, page=page, sort=sort,
-                          syntax=syntax, facets=facets)
+                          syntax=syntax, facets=facets, snippets=snippets)
 
     def get(self, article_id: str) -> FullArticle:
         """The whole stored article. Raises ArticleNotFound."""
@@ -123,22 +132,22 @@ class SearchIndex:
         return index_stats(self._fresh(), self.path, top=top)
 
 
-def open_index(path: str | os.PathLike = "index") -> SearchIndex:
-    """Open the index in `path` (default `index/`)."""
-    return SearchIndex.open(path)
+def open_index(path: str | os.PathLike = "index", trust: bool = False) -> SearchIndex:
+    """Open the index in `path` (default `index/`). trust=True: see SearchIndex.open."""
+    return SearchIndex.open(path, trust=trust)
 
 
-def create_index(path: str | os.PathLike = "index") -> SearchIndex:
-    return SearchIndex.create(path)
+def create_index(path: str | os.PathLike = "index", trust: bool = False) -> SearchIndex:
+    return SearchIndex.create(path, trust=trust)
 
 
 def index_folder(paths: Iterable[str | os.PathLike], index_path: str | os.PathLike = "index",
-                 rebuild: bool = False) -> IndexReport:
+                 rebuild: bool = False, trust: bool = False) -> IndexReport:
     """Index files into `index_path`, creating it when needed."""
     if rebuild:
-        ix = SearchIndex.create(index_path)
+        ix = SearchIndex.create(index_path, trust=trust)
     else:
-        ix = SearchIndex.open_or_create(index_path)
+        ix = SearchIndex.open_or_create(index_path, trust=trust)
     with ix:
         return ix.update(paths)
 

@@ -35,6 +35,9 @@ def _width() -> int:
 def _add_index_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--index", default=DEFAULT_INDEX, metavar="DIR",
                         help=f"index folder (default: {DEFAULT_INDEX}/)")
+    parser.add_argument("--trust-index", action="store_true",
+                        help="open the index even if other users own or can write to it "
+                             "(it holds pickled data; see docs/robustness.md)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"files or folders (default: the index's own folders, else {DEFAULT_INPUT}/)")
     index.add_argument("--rebuild", action="store_true", help="start from an empty index")
     index.add_argument("--json", action="store_true", help="the summary as JSON")
+    index.add_argument("--no-wait", action="store_true",
+                       help="stop with an error instead of waiting while another 'searchkit index' writes")
     _add_index_option(index)
 
     stats = sub.add_parser("stats", help="article count, date span, top entities")
@@ -141,7 +146,7 @@ def report_error(exc: Exception) -> int:
 def _open(args):
     from .api import open_index
 
-    return open_index(args.index)
+    return open_index(args.index, trust=args.trust_index)
 
 
 def _emit(text: str) -> None:
@@ -190,15 +195,22 @@ class _Progress:
 
 def cmd_index(args) -> int:
     from .api import SearchIndex
+    from .index.locking import writing
 
-    ix = SearchIndex.create(args.index) if args.rebuild else SearchIndex.open_or_create(args.index)
-    paths = args.paths or ix.roots or [DEFAULT_INPUT]
+    def waiting() -> None:
+        print(f"searchkit: another 'searchkit index' is writing to {args.index}; waiting for it "
+              "to finish (Ctrl-C to stop)", file=sys.stderr, flush=True)
+
     progress = _Progress()
-    try:
-        with ix:
-            report = ix.update(paths, progress=progress)
-    finally:
-        progress.close()
+    with writing(args.index, wait=0.0 if args.no_wait else None, on_wait=waiting):
+        trust = args.trust_index
+        ix = SearchIndex.create(args.index, trust) if args.rebuild else SearchIndex.open_or_create(args.index, trust)
+        paths = args.paths or ix.roots or [DEFAULT_INPUT]
+        try:
+            with ix:
+                report = ix.update(paths, progress=progress)
+        finally:
+            progress.close()
     if args.json:
         from .render.json import report_record, to_json
 

@@ -1,24 +1,36 @@
-"""Opening and creating the index folder, with its schema-version check."""
+"""Opening and creating the index folder, with its schema-version check.
+
+Whoosh stores the index's table of contents and parts of its segments with
+pickle, and unpickling data from someone else can run their code. So before
+Whoosh reads a single byte, the folder is checked (see `check_trusted`): one
+that another user owns or can write to is refused with UnsafeIndex, unless
+the caller trusts it (trust=True, `--trust-index`, SEARCHKIT_TRUST_INDEX=1).
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 
 from ..errors import IndexNotFound, SchemaMismatch
+from .locking import writing
+from .safety import check_trusted
 from .schema import INDEX_NAME, SCHEMA_VERSION, build_schema
 
 META_FILE = "searchkit.json"
+_TOC = re.compile(rf"^_{INDEX_NAME}_[0-9]+\.toc$")
 
 
 def read_meta(path: str | os.PathLike) -> dict:
     try:
-        return json.loads((Path(path) / META_FILE).read_text(encoding="utf-8"))
+        meta = json.loads((Path(path) / META_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    return meta if isinstance(meta, dict) else {}
 
 
 def write_meta(path: str | os.PathLike, meta: dict) -> None:
@@ -30,13 +42,19 @@ def write_meta(path: str | os.PathLike, meta: dict) -> None:
 
 
 def index_exists(path: str | os.PathLike) -> bool:
-    return Path(path).is_dir() and whoosh_index.exists_in(str(path), indexname=INDEX_NAME)
+    """Whether `path` holds an index — told from the file names alone, without
+    unpickling anything (whoosh.index.exists_in would open the index)."""
+    try:
+        return any(_TOC.match(name) for name in os.listdir(path))
+    except OSError:
+        return False
 
 
-def open_store(path: str | os.PathLike):
-    """Open an existing index. Raises IndexNotFound or SchemaMismatch."""
+def open_store(path: str | os.PathLike, trust: bool = False):
+    """Open an existing index. Raises IndexNotFound, UnsafeIndex or SchemaMismatch."""
     if not index_exists(path):
         raise IndexNotFound(f"no searchkit index in {str(path)!r}")
+    check_trusted(path, trust)
     version = read_meta(path).get("schema_version")
     if version != SCHEMA_VERSION:
         raise SchemaMismatch(
@@ -46,12 +64,18 @@ def open_store(path: str | os.PathLike):
     return whoosh_index.open_dir(str(path), indexname=INDEX_NAME)
 
 
-def create_store(path: str | os.PathLike):
-    """Create an empty index (replacing any index already there)."""
+def create_store(path: str | os.PathLike, trust: bool = False):
+    """Create an empty index (replacing any index already there).
+
+    Raises UnsafeIndex for a folder others can write to, IndexLocked while
+    another process writes to it."""
     Path(path).mkdir(parents=True, exist_ok=True)
-    ix = whoosh_index.create_in(str(path), build_schema(), indexname=INDEX_NAME)
-    meta = read_meta(path)
-    meta["schema_version"] = SCHEMA_VERSION
-    meta.setdefault("roots", [])
-    write_meta(path, meta)
-    return ix
+    check_trusted(path, trust)
+    with writing(path):
+        # The version goes first: a run killed between the two steps leaves
+        # no index (so the next run creates one), never an index without a version.
+        meta = read_meta(path)
+        meta["schema_version"] = SCHEMA_VERSION
+        meta.setdefault("roots", [])
+        write_meta(path, meta)
+        return whoosh_index.create_in(str(path), build_schema(), indexname=INDEX_NAME)

@@ -24,6 +24,8 @@ from .documents import article_document, article_entities
 from .schema import F
 
 BATCH_ARTICLES = 5000
+if os.environ.get("SEARCHKIT_BATCH", "").isdigit():  # smaller batches for the kill tests
+    BATCH_ARTICLES = max(1, int(os.environ["SEARCHKIT_BATCH"]))
 WRITER_MEMORY_MB = 256
 
 Progress = Callable[[int, int], None]
@@ -119,7 +121,8 @@ def update_index(ix, walk: Walk, progress: Progress | None = None) -> IndexRepor
         present = {source.path for source in walk.sources}
         unreadable = {failure.path for failure in tally.failures}
         for path, (_, count) in known.items():
-            if path not in present and path not in unreadable and _under(path, walk.roots):
+            if (path not in present and path not in unreadable and _under(path, walk.roots)
+                    and not _under(path, getattr(walk, "unreadable", []))):  # keep files of unlistable folders
                 batch.delete_path(path)
                 tally.removed += count
         batch.commit()
