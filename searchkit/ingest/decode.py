@@ -23,6 +23,15 @@ def _looks_binary(data: bytes) -> bool:
     return controls > len(head) * 0.1
 
 
+def _mostly_utf8(data: bytes) -> bool:
+    """UTF-8 text with a few damaged bytes, rather than text in a legacy encoding:
+    it holds well-formed multi-byte UTF-8 characters, more of them than bad bytes."""
+    text = data.decode("utf-8", errors="surrogateescape")
+    bad = sum(1 for char in text if "\udc80" <= char <= "\udcff")
+    good = sum(1 for char in text if char > "\x7f" and not "\udc80" <= char <= "\udcff")
+    return good > bad
+
+
 def decode_text(data: bytes, path: str) -> tuple[str, tuple[str, ...]]:
     """Decode a text file: BOM first, then UTF-8, then Windows-1252 (noted as a warning).
 
@@ -39,6 +48,11 @@ def decode_text(data: bytes, path: str) -> tuple[str, tuple[str, ...]]:
         return data.decode("utf-8"), ()
     except UnicodeDecodeError as exc:
         where = exc.start
+    if _mostly_utf8(data):
+        text = data.decode("utf-8", errors="replace")
+        bad = text.count("\ufffd") - data.count("\ufffd".encode())
+        return text, (f"{path}: {bad} invalid UTF-8 byte sequence(s) (first at offset {where}) "
+                      "replaced with \ufffd",)
     try:
         text = data.decode("cp1252")
         note = "not UTF-8 (first bad byte at offset %d); read as Windows-1252" % where

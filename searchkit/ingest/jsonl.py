@@ -8,7 +8,9 @@ line number and the other lines still load.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from ..analysis.datelines import split_dateline
 from ..analysis.dates import DateError, date_warnings, parse_date
@@ -53,7 +55,7 @@ def article_from_row(row: dict, path: str, lineno: int) -> Article:
     if not place:
         place, _ = split_dateline(body)
     title = (_text_field(row, "title") or "").strip()
-    article_id = _text_field(row, "id") or f"{path}#{lineno}"
+    article_id = (_text_field(row, "id") or "").strip() or f"{path}#{lineno}"
     return Article(
         id=article_id.strip(),
         body=body.strip(),
@@ -70,14 +72,39 @@ def article_from_row(row: dict, path: str, lineno: int) -> Article:
     )
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _scrub(value):
+    """Replace lone surrogates (JSON allows `"\\ud800"`; UTF-8 cannot hold them) with U+FFFD."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_scrub(item) for item in value]
+    if isinstance(value, dict):
+        return {_scrub(key): _scrub(item) for key, item in value.items()}
+    return value
+
+
+def _load_row(line: str, path: str, lineno: int) -> Article:
+    row = json.loads(line)
+    if "\\u" in line.lower() and _SURROGATE.search(json.dumps(row, ensure_ascii=False)):
+        article = article_from_row(_scrub(row), path, lineno)
+        note = f"{path}:{lineno}: lone UTF-16 surrogate escapes replaced with \ufffd"
+        return replace(article, warnings=(note,) + article.warnings)
+    return article_from_row(row, path, lineno)
+
+
 def parse_jsonl(text: str, path: str) -> Iterator[Article | Failure]:
     """Yield an Article per good line and a Failure (with the line number) per bad one."""
     for lineno, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            yield article_from_row(json.loads(line), path, lineno)
+            yield _load_row(line, path, lineno)
         except json.JSONDecodeError as exc:
             yield Failure(path, f"line {lineno}: broken JSON ({exc.msg} at column {exc.colno})")
+        except RecursionError:
+            yield Failure(path, f"line {lineno}: JSON nested too deeply")
         except (ValueError, TypeError, AttributeError) as exc:
             yield Failure(path, f"line {lineno}: {exc}")

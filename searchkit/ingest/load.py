@@ -24,8 +24,10 @@ def parse_source(source: Source, data: bytes) -> Iterator[Article | Failure]:
 
 
 def _parse(source: Source, data: bytes) -> Iterator[Article | Failure]:
-    if not data.strip():
+    if not data:
         raise ArticleParseError(source.path, "empty file")
+    if not data.strip():
+        raise ArticleParseError(source.path, "only whitespace, no text")
     if source.kind == "jsonl":
         from .jsonl import parse_jsonl
 
@@ -35,8 +37,9 @@ def _parse(source: Source, data: bytes) -> Iterator[Article | Failure]:
         return
     notes: tuple[str, ...] = ()
     if len(data) > MAX_ARTICLE_BYTES:
-        data = data[:MAX_ARTICLE_BYTES]
-        notes = (f"{source.path}: larger than {MAX_ARTICLE_BYTES // 2**20} MB; truncated",)
+        notes = (f"{source.path}: {len(data) / 2**20:.0f} MB, larger than "
+                 f"{MAX_ARTICLE_BYTES // 2**20} MB; only its first {MAX_ARTICLE_BYTES // 2**20} MB are indexed",)
+        data = truncate(data, MAX_ARTICLE_BYTES)
     if source.kind == "html":
         from .html import parse_html
 
@@ -56,10 +59,27 @@ def _with_notes(item: Article | Failure, notes: tuple[str, ...]) -> Article | Fa
     return replace(item, warnings=notes + item.warnings)
 
 
+def truncate(data: bytes, limit: int) -> bytes:
+    """The first `limit` bytes or fewer, never cutting a character in two, and
+    after a line or word break when one is near."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16/32 with a BOM
+        return data[: limit - limit % 4]
+    head = data[:limit]
+    for breaker in (b"\n", b" "):
+        cut = head.rfind(breaker, max(0, limit - 65536))
+        if cut > 0:
+            return head[: cut + 1]
+    while head and head[-1] & 0xC0 == 0x80:  # a UTF-8 continuation byte
+        head = head[:-1]
+    if head and head[-1] >= 0xC0:  # the lead byte of the character cut
+        head = head[:-1]
+    return head
+
+
 def read_source(source: Source) -> bytes:
     """The file's bytes. Raises ArticleParseError when it cannot be read."""
     try:
-        with open(source.path, "rb") as handle:
+        with open(source.real_path, "rb") as handle:
             return handle.read()
     except OSError as exc:
         raise ArticleParseError(source.path, f"cannot read ({exc.strerror or exc})") from None
