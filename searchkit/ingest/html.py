@@ -49,20 +49,28 @@ def _source(meta: dict, url: str | None) -> str | None:
     return None
 
 
+def _description(meta: dict, article: dict) -> str:
+    """A page without story text may still describe itself (a teaser)."""
+    text = plain_text(article.get("description")) or first_meta(
+        meta, "og:description", "description", "twitter:description")
+    return " ".join(text.split()) if len(text) >= 80 else ""
+
+
 def parse_html(html: str | bytes, url: str | None = None, path: str | None = None) -> Article:
     """Read one web page. Raises ArticleParseError when it has no article text."""
     where = path or url or "<html>"
     text, warnings = decode_html(html)
-    soup, jsonld_texts = parse_page(text)
-    meta = read_meta(soup)
-    objects = read_jsonld(jsonld_texts)
+    page = parse_page(text)
+    meta = read_meta(page)
+    objects = read_jsonld(page.jsonld)
     article = article_object(objects)
     url = url or first_meta(meta, "og:url") or None
-    title = extract_title(soup, meta, article)
-    body = extract_body(soup, plain_text(article.get("articleBody")), title)
+    title = extract_title(page, meta, article)
+    jsonld_body = plain_text(article.get("articleBody"))
+    body = extract_body(page, jsonld_body, title) or jsonld_body or _description(meta, article)
     if not body.strip():
         raise ArticleParseError(where, "no article text found in the page")
-    date, date_source = extract_date(soup, meta, article, objects, url)
+    date, date_source = extract_date(page, meta, article, objects, url)
     dateline, _ = split_dateline(body[:200])
     return Article(
         id=_article_id(html, url, path),
@@ -74,7 +82,7 @@ def parse_html(html: str | bytes, url: str | None = None, path: str | None = Non
         url=url,
         source=_source(meta, url),
         path=path,
-        authors=extract_authors(soup, meta, article),
+        authors=extract_authors(page, meta, article),
         warnings=tuple(f"{where}: {w}" for w in warnings),
     )
 

@@ -24,15 +24,16 @@ from searchkit.ingest.html_dom import class_id
 BLOCK_TAGS = frozenset(
     "p div h1 h2 h3 h4 h5 h6 li ul ol dl dt dd blockquote pre td th tr table tbody thead"
     " section article main header footer aside figure figcaption address center nav form"
-    " details summary body html menu dialog label".split()
+    " details summary body html menu dialog label button".split()
 )
 # never text: not even walked
 SKIP_TAGS = frozenset(
     "script style noscript template svg head title picture source img meta link iframe"
-    " object embed input select option textarea button canvas video audio map".split()
+    " object embed input select option textarea canvas video audio map".split()
 )
 # chrome by its very tag: dropped unless it holds most of the page's text
-CHROME_TAGS = frozenset("nav aside footer form figure figcaption label menu dialog header".split())
+CHROME_TAGS = frozenset(
+    "nav aside footer form figure figcaption label menu dialog header button".split())
 KEEP_TAGS = frozenset({"html", "body", "article", "main"})
 SCORED_TAGS = frozenset({"p", "div", "pre", "td", "blockquote", "section", "article", "main", "dd"})
 _STRONG_NEGATIVE = re.compile(

@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import Tag
 
 from searchkit.ingest.html_blocks import Block, Node, PageBlocks, walk
+from searchkit.ingest.html_dom import Page
 
 MIN_BODY_CHARS = 1
 _WORD = re.compile(r"\w+")
@@ -114,17 +115,18 @@ def check_with_reference(blocks: list[Block], reference: str, root: Tag) -> list
     return _split_paragraphs(reference) if len(reference) > dom_chars else blocks
 
 
-def _marked_body(soup: BeautifulSoup) -> list[Tag]:
-    marked = soup.find_all(attrs={"itemprop": "articleBody"})
+def _marked_body(page: Page) -> list[Tag]:
+    marked = page.by_itemprop.get("articleBody", [])
     # keep the outermost ones only
-    return [t for t in marked if not any(p in marked for p in t.parents)]
+    ids = set(map(id, marked))
+    return [t for t in marked if not any(id(p) in ids for p in t.parents)]
 
 
-def extract_body(soup: BeautifulSoup, jsonld_body: str = "", title: str = "") -> str:
+def extract_body(page: Page, jsonld_body: str = "", title: str = "") -> str:
     """The story text with "\\n\\n" between paragraphs ('' when there is none)."""
-    root = soup.body or soup
+    root = page.soup
     blocks: list[Block] = []
-    for tag in _marked_body(soup):
+    for tag in _marked_body(page):
         page = walk(tag)
         blocks += [b for b in page.kept() if keep_block(b, title)]
     if sum(len(b.text) for b in blocks) < 200:

@@ -14,8 +14,7 @@ import datetime as _dt
 import json
 import re
 
-from bs4 import BeautifulSoup
-
+from searchkit.ingest.html_dom import Page, class_id
 from searchkit.ingest.html_datetext import find_dates, make_date, read_date
 from searchkit.ingest.html_meta import first_meta
 
@@ -29,7 +28,8 @@ PUBLISHED_META = (
     "original-publish-date", "cxenseparse:recs:publishtime", "displaydate", "created",
     "creation_date", "release_date", "og:pubdate", "pdate", "ptime", "rnews:datepublished",
     "article:post_date", "date_published", "nv:date", "bt:pubdate", "sailthru.pubdate",
-    "dc:date", "eomportal-lastupdate", "shareaholic:article_published_time", "date.published",
+    "dc:date", "shareaholic:article_published_time", "date.published", "uploaddate",
+    "datecreated", "article:published_date", "og:article:published", "published",
 )
 MODIFIED_META = (
     "article:modified_time", "og:updated_time", "datemodified", "dcterms.modified",
@@ -39,7 +39,10 @@ _URL_DATE = re.compile(
     r"(?<!\d)((?:19|20)\d{2})[/_-](0?[1-9]|1[0-2])[/_-](0?[1-9]|[12]\d|3[01])(?!\d)"
     r"|/((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?:[/_-]|$)"
 )
-_DATE_CLASS = re.compile(r"date|time|publi|posted|byline|meta|datum|fecha|entry-?header", re.I)
+_DATE_CLASS = re.compile(
+    r"date|time|publi|posted|byline|meta|datum|fecha|entry-?header|created|submitted|info"
+    r"|subtitle|author|release|stand|zeit|dachzeile", re.I)
+_DATE_TAGS = ("span", "div", "p", "small", "em", "li", "dd", "h3", "h4", "h5", "h6", "abbr")
 _MODIFIED_WORDS = re.compile(r"updated|modified|aktualisiert|geändert|mis à jour|actualizado", re.I)
 
 
@@ -55,7 +58,7 @@ def url_date(url: str | None) -> _dt.date | None:
 
 def _jsonld_date(article: dict, objects: list[dict]) -> _dt.date | None:
     for source in [article, *objects]:
-        for key in ("datePublished", "dateCreated"):
+        for key in ("datePublished", "dateCreated", "uploadDate"):
             value = source.get(key)
             if isinstance(value, list):
                 value = value[0] if value else ""
@@ -81,47 +84,58 @@ def _meta_date(meta: dict[str, list[str]], names: tuple[str, ...]) -> _dt.date |
     return None
 
 
-def _time_tag_date(soup: BeautifulSoup) -> _dt.date | None:
-    fallback = None
-    for tag in soup.find_all(["time", "abbr", "span", "div", "p"],
-                             attrs={"itemprop": "datePublished"}):
+def _time_tag_date(page: Page) -> _dt.date | None:
+    marked = page.by_itemprop
+    for tag in marked.get("datePublished", []) + marked.get("dateCreated", []):
         day = read_date(tag.get("content") or tag.get("datetime") or tag.get_text(" "))
         if day:
             return day
-    for tag in soup.find_all("time"):
+    fallback = None
+    for tag in page.after_headline(page.named("time")):
         value = tag.get("datetime") or tag.get("title") or tag.get_text(" ")
         day = read_date(value) if isinstance(value, str) else None
         if not day:
             continue
-        context = " ".join(tag.get("class") or ()) + " " + (tag.parent.get_text(" ")[:80]
-                                                            if tag.parent else "")
+        parent = tag.parent
+        context = class_id(tag) + " " + (parent.get_text(" ")[:80] if parent else "")
         if tag.has_attr("pubdate") or not _MODIFIED_WORDS.search(context):
             return day
         fallback = fallback or day
     return fallback
 
 
-def _text_date(soup: BeautifulSoup) -> _dt.date | None:
-    """A written date in an element whose class or id says it holds dates."""
-    for tag in soup.find_all(attrs={"class": _DATE_CLASS}, limit=60):
+def _text_date(page: Page) -> _dt.date | None:
+    """A written date: in an element whose class says it holds dates, in the
+    headline or title, else the first date in the visible text."""
+    candidates = [t for name in _DATE_TAGS for t in page.named(name)
+                  if (t.attrs.get("class") or t.attrs.get("id")) and _DATE_CLASS.search(class_id(t))]
+    candidates.sort(key=lambda t: page.position[id(t)])
+    for tag in page.after_headline(candidates)[:150]:
         text = tag.get_text(" ")[:300]
         if _MODIFIED_WORDS.search(text[:40]):
             continue
-        found = find_dates(text)
+        found = find_dates(text, short_years=True)
         if found:
             return found[0][0]
-    return None
+    for name in ("h1", "title"):
+        tag = page.first(name)
+        found = find_dates(tag.get_text(" ")) if tag else []
+        if found:
+            return found[0][0]
+    body = page.first("body") or page.soup
+    found = find_dates(body.get_text(" ")[:20000])
+    return found[0][0] if found else None
 
 
-def extract_date(soup: BeautifulSoup, meta: dict[str, list[str]], article: dict,
+def extract_date(page: Page, meta: dict[str, list[str]], article: dict,
                  objects: list[dict], url: str | None) -> tuple[_dt.date | None, str | None]:
     """(date, source) with source one of json-ld, meta, time-tag, url, text."""
     finders = (
+        ("url", lambda: url_date(url)),
         ("json-ld", lambda: _jsonld_date(article, objects)),
         ("meta", lambda: _meta_date(meta, PUBLISHED_META)),
-        ("time-tag", lambda: _time_tag_date(soup)),
-        ("url", lambda: url_date(url)),
-        ("text", lambda: _text_date(soup)),
+        ("time-tag", lambda: _time_tag_date(page)),
+        ("text", lambda: _text_date(page)),
         ("meta", lambda: _meta_date(meta, MODIFIED_META)),
     )
     for source, finder in finders:

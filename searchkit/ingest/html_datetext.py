@@ -45,6 +45,7 @@ MIN_YEAR = 1990
 _ISO = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 _YMD_SLASH = re.compile(r"(?<!\d)(\d{4})[/.](\d{1,2})[/.](\d{1,2})(?!\d)")
 _DMY_DOTS = re.compile(r"(?<![\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})(?!\d)")
+_DMY_SHORT = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{2})(?![\d.])")
 _SLASHES = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?!\d)")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:T|\d{4,6}|$)")
 _STAMP = re.compile(r"^\d{10}(?:\d{3})?$")
@@ -88,22 +89,26 @@ def read_date(value: str) -> _dt.date | None:
     return found[0][0] if found else None
 
 
-def _numeric_dates(text: str):
+def _numeric_dates(text: str, short_years: bool):
     for pattern in (_ISO, _YMD_SLASH):
         for m in pattern.finditer(text):
             yield m.start(), make_date(int(m[1]), int(m[2]), int(m[3]))
     for m in _DMY_DOTS.finditer(text):
         yield m.start(), make_date(int(m[3]), int(m[2]), int(m[1]))
+    if short_years:  # 31.10.23, only where the markup says a date is meant
+        for m in _DMY_SHORT.finditer(text):
+            yield m.start(), make_date(2000 + int(m[3]), int(m[2]), int(m[1]))
     for m in _SLASHES.finditer(text):
         first, second = int(m[1]), int(m[2])
         month, day = (second, first) if first > 12 else (first, second)
         yield m.start(), make_date(int(m[3]), month, day)
 
 
-def find_dates(text: str) -> list[tuple[_dt.date, int]]:
-    """Every plausible written date in text with its offset, in text order."""
+def find_dates(text: str, short_years: bool = False) -> list[tuple[_dt.date, int]]:
+    """Every plausible written date in text with its offset, in text order
+    (with short_years, also `31.10.23`)."""
     folded = _fold(text)
-    found = list(_numeric_dates(folded))
+    found = list(_numeric_dates(folded, short_years))
     for m in _DAY_MONTH_YEAR.finditer(folded):
         found.append((m.start(), make_date(int(m[3]), MONTHS[m[2]], int(m[1]))))
     for m in _MONTH_DAY_YEAR.finditer(folded):

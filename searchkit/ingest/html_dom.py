@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections import defaultdict
+from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
@@ -27,19 +29,63 @@ _JSONLD = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _NOISE = re.compile(
-    r"<(script|style|svg|noscript|template)\b[^>]*>.*?</\1\s*>|<!--.*?-->",
+    r"<(script|style|svg|noscript|template|select)\b[^>]*>.*?</\1\s*>|<!--.*?-->"
+    r"|<(?:img|source|link|input|use|wbr|path)\b[^>]*>",
     re.IGNORECASE | re.DOTALL,
 )
 
 
-def parse_page(text: str, parser: str | None = None) -> tuple[BeautifulSoup, list[str]]:
-    """Return (soup without scripts/styles/comments, raw JSON-LD texts)."""
+@dataclass
+class Page:
+    """A parsed page with an index of its tags built in one pass, so that the
+    extractors never search the tree (BeautifulSoup's find_all is slow)."""
+
+    soup: BeautifulSoup
+    jsonld: list[str]
+    by_name: dict[str, list[Tag]] = field(default_factory=lambda: defaultdict(list))
+    by_itemprop: dict[str, list[Tag]] = field(default_factory=lambda: defaultdict(list))
+    position: dict[int, int] = field(default_factory=dict)
+
+    def named(self, name: str) -> list[Tag]:
+        return self.by_name.get(name, [])
+
+    def first(self, name: str) -> Tag | None:
+        tags = self.by_name.get(name)
+        return tags[0] if tags else None
+
+    def after_headline(self, tags: list[Tag]) -> list[Tag]:
+        """The tags after the first <h1> first (a page's own date and byline
+        usually follow its headline), then the ones before it."""
+        h1 = self.first("h1")
+        if h1 is None:
+            return tags
+        mark = self.position[id(h1)]
+        return ([t for t in tags if self.position[id(t)] > mark]
+                + [t for t in tags if self.position[id(t)] <= mark])
+
+
+def _index(page: Page) -> None:
+    by_name, by_itemprop, position = page.by_name, page.by_itemprop, page.position
+    for number, node in enumerate(page.soup.descendants):
+        if isinstance(node, Tag):
+            by_name[node.name].append(node)
+            position[id(node)] = number
+            prop = node.attrs.get("itemprop")
+            if prop:
+                by_itemprop[prop].append(node)
+
+
+def parse_page(text: str, parser: str | None = None) -> Page:
+    """Parse text without its scripts, styles, comments and void media tags;
+    keep the raw JSON-LD texts. Class attributes stay plain strings."""
     jsonld = [m.group(1) for m in _JSONLD.finditer(text)]
     cleaned = _NOISE.sub(" ", text)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # bs4 warns on markup that looks like a URL
-        soup = BeautifulSoup(cleaned, parser or PARSER)
-    return soup, jsonld
+        soup = BeautifulSoup(cleaned, parser or PARSER, multi_valued_attributes=None)
+    page = Page(soup, jsonld)
+    _index(page)
+    return page
 
 
 def iter_tags(root: Tag):
@@ -58,7 +104,7 @@ def tag_text(tag: Tag) -> str:
 def class_id(tag: Tag) -> str:
     """The tag's class and id attributes as one string (may be empty)."""
     attrs = tag.attrs
-    classes = attrs.get("class") or ()
-    if isinstance(classes, str):
-        classes = (classes,)
-    return " ".join((*classes, attrs.get("id") or ""))
+    classes = attrs.get("class") or ""
+    if not isinstance(classes, str):
+        classes = " ".join(classes)
+    return f"{classes} {attrs.get('id') or ''}"

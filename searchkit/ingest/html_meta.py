@@ -2,7 +2,7 @@
 
 `read_jsonld(texts)` turns the raw JSON-LD blocks into a flat list of objects
 (`@graph` and lists unrolled); `article_object(objects)` picks the one that
-describes the article; `read_meta(soup)` maps lower-cased meta names
+describes the article; `read_meta(page)` maps lower-cased meta names
 (`property`, `name`, `itemprop`, `http-equiv`) to their contents in order.
 Broken JSON is skipped, never fatal.
 """
@@ -13,7 +13,7 @@ import html
 import json
 import re
 
-from bs4 import BeautifulSoup
+from searchkit.ingest.html_dom import Page
 
 ARTICLE_TYPES = ("NewsArticle", "Article", "BlogPosting", "ReportageNewsArticle",
                  "AnalysisNewsArticle", "OpinionNewsArticle", "LiveBlogPosting",
@@ -79,10 +79,10 @@ def plain_text(value) -> str:
     return text.strip()
 
 
-def read_meta(soup: BeautifulSoup) -> dict[str, list[str]]:
+def read_meta(page: Page) -> dict[str, list[str]]:
     """Meta tag contents keyed by their lower-cased name/property/itemprop."""
     found: dict[str, list[str]] = {}
-    for tag in soup.find_all("meta"):
+    for tag in page.named("meta"):
         attrs = tag.attrs
         content = attrs.get("content")
         if content is None:

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import re
 
-from bs4 import BeautifulSoup
-
+from searchkit.ingest.html_dom import Page
 from searchkit.ingest.html_meta import first_meta, plain_text
 
 _SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|»|·|•|/|:)\s+")
@@ -53,9 +52,9 @@ def strip_site_name(title: str, site: str = "") -> str:
     return joined
 
 
-def _candidates(soup: BeautifulSoup, meta: dict, article: dict) -> list[str]:
-    h1 = soup.find("h1")
-    title_tag = soup.find("title")
+def _candidates(page: Page, meta: dict, article: dict) -> list[str]:
+    h1 = page.first("h1")
+    title_tag = page.first("title")
     values = [
         first_meta(meta, "og:title", "twitter:title"),
         plain_text(article.get("headline") or article.get("name")),
@@ -70,9 +69,9 @@ def _agreement(candidate: str, others: list[str]) -> int:
     return sum(1 for other in others if low in other.lower() or other.lower() in low)
 
 
-def extract_title(soup: BeautifulSoup, meta: dict, article: dict) -> str:
+def extract_title(page: Page, meta: dict, article: dict) -> str:
     site = first_meta(meta, "og:site_name", "application-name", "twitter:site").lstrip("@")
-    candidates = [strip_site_name(c, site) for c in _candidates(soup, meta, article)]
+    candidates = [strip_site_name(c, site) for c in _candidates(page, meta, article)]
     candidates = [c for c in candidates if c]
     if not candidates:
         return ""
@@ -93,13 +92,13 @@ def _names(value) -> list[str]:
     return []
 
 
-def extract_authors(soup: BeautifulSoup, meta: dict, article: dict) -> tuple[str, ...]:
+def extract_authors(page: Page, meta: dict, article: dict) -> tuple[str, ...]:
     names = _names(article.get("author")) or _names(meta.get("author", [])[:MAX_AUTHORS]) \
         or _names(meta.get("article:author", [])) or _names(meta.get("parsely-author", [])) \
         or _names(meta.get("sailthru.author", [])) or _names(meta.get("dc.creator", []))
     if not names:
-        tags = soup.find_all(attrs={"rel": "author"}, limit=MAX_AUTHORS) or soup.find_all(
-            attrs={"itemprop": "author"}, limit=MAX_AUTHORS)
+        tags = [t for t in page.named("a") if t.get("rel") == "author"][:MAX_AUTHORS] or \
+            page.by_itemprop.get("author", [])[:MAX_AUTHORS]
         names = _names([t.get_text(" ") for t in tags])
     unique = list(dict.fromkeys(n for n in names if 1 < len(n) <= 60 and not n.isdigit()))
     return tuple(unique[:MAX_AUTHORS])
