@@ -1,0 +1,64 @@
+"""`:export FILE`: every match of a query (not just the page) as JSON Lines or CSV, by suffix.
+
+Uses the library's streaming export when it has one (`SearchIndex.iter_hits`), else walks
+the result pages, so that memory stays bounded by one page.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+
+from ..errors import SearchkitError
+from ..models import Hit
+from ..render.json import hits_csv, hits_jsonl
+
+FORMATS = {".jsonl": hits_jsonl, ".ndjson": hits_jsonl, ".json": hits_jsonl, ".csv": hits_csv}
+PAGE = 500
+
+
+def export_format(path: str):
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix not in FORMATS:
+        raise SearchkitError(f"cannot tell the format of {path!r}",
+                             hint="name the file .jsonl (JSON Lines) or .csv")
+    return FORMATS[suffix]
+
+
+def all_hits(ix, query: str, sort: str) -> Iterator[Hit]:
+    """Every hit of `query`, one page at a time."""
+    streaming = getattr(ix, "iter_hits", None)
+    if callable(streaming):
+        yield from streaming(query, sort=sort)
+        return
+    page = 1
+    while True:
+        results = ix.search(query, limit=PAGE, page=page, sort=sort)
+        yield from results.hits
+        if page >= results.pages or not results.hits:
+            return
+        page += 1
+
+
+def write_lines(path: str, lines: Iterable[str]) -> int:
+    """Write the lines to `path` (through a temporary file); returns how many were written."""
+    partial = f"{path}.partial"
+    count = 0
+    try:
+        with open(partial, "w", encoding="utf-8", newline="") as out:
+            for line in lines:
+                out.write(line + "\n")
+                count += 1
+        os.replace(partial, path)
+    except OSError as exc:
+        if os.path.exists(partial):
+            os.remove(partial)
+        raise SearchkitError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return count
+
+
+def export_matches(ix, query: str, sort: str, path: str) -> int:
+    """Write all matches of `query` to `path`; returns the number of hits written."""
+    formatter = export_format(path)
+    written = write_lines(path, formatter(all_hits(ix, query, sort)))
+    return written - 1 if formatter is hits_csv else written
