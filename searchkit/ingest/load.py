@@ -9,7 +9,10 @@ from ..models import Article, Failure
 from .decode import decode_text
 from .discover import Source
 
-MAX_ARTICLE_BYTES = 20 * 1024 * 1024  # a single-article file larger than this is truncated
+# A single-article file larger than this is truncated (with a warning). Long
+# news articles run to ~100 KB of text; HTML pages carry markup and scripts.
+MAX_ARTICLE_BYTES = 4 * 1024 * 1024
+MAX_HTML_BYTES = 20 * 1024 * 1024
 
 
 def parse_source(source: Source, data: bytes) -> Iterator[Article | Failure]:
@@ -36,10 +39,11 @@ def _parse(source: Source, data: bytes) -> Iterator[Article | Failure]:
             yield _with_notes(item, notes)
         return
     notes: tuple[str, ...] = ()
-    if len(data) > MAX_ARTICLE_BYTES:
-        notes = (f"{source.path}: {len(data) / 2**20:.0f} MB, larger than "
-                 f"{MAX_ARTICLE_BYTES // 2**20} MB; only its first {MAX_ARTICLE_BYTES // 2**20} MB are indexed",)
-        data = truncate(data, MAX_ARTICLE_BYTES)
+    limit = MAX_HTML_BYTES if source.kind == "html" else MAX_ARTICLE_BYTES
+    if len(data) > limit:
+        notes = (f"{source.path}: {len(data) / 2**20:.0f} MB, larger than {limit // 2**20} MB; "
+                 f"only its first {limit // 2**20} MB are indexed",)
+        data = truncate(data, limit)
     if source.kind == "html":
         from .html import parse_html
 
