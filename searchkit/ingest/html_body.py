@@ -28,7 +28,8 @@ _JUNK_LINE = re.compile(
     re.IGNORECASE,
 )
 _BYLINE = re.compile(
-    r"^(?:by|von|par|por|updated|published|posted|last updated|aktualisiert)\b", re.IGNORECASE
+    r"^(?:by|von|par|por|updated|published|posted|last updated|aktualisiert|veröffentlicht"
+    r"|publié|publicado|stand|datum|date)\b", re.IGNORECASE
 )
 
 

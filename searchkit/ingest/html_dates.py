@@ -96,8 +96,8 @@ def _time_tag_date(page: Page) -> _dt.date | None:
         day = read_date(value) if isinstance(value, str) else None
         if not day:
             continue
-        parent = tag.parent
-        context = class_id(tag) + " " + (parent.get_text(" ")[:80] if parent else "")
+        before = tag.previous_sibling
+        context = class_id(tag) + " " + (str(before)[-40:] if isinstance(before, str) else "")
         if tag.has_attr("pubdate") or not _MODIFIED_WORDS.search(context):
             return day
         fallback = fallback or day

@@ -14,7 +14,7 @@ import re
 from searchkit.ingest.html_dom import Page
 from searchkit.ingest.html_meta import first_meta, plain_text
 
-_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|»|·|•|/|:)\s+")
+_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|»|·|•|/)\s+")
 MAX_AUTHORS = 10
 _BY = re.compile(r"^\s*(?:by|von|par|por|di)\s+", re.IGNORECASE)
 _AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|\band\b|\bund\b|\bet\b|\by\b|&)\s*")
@@ -27,7 +27,7 @@ def _squash(text: str) -> str:
 def _is_site_segment(segment: str, site: str, rest: str) -> bool:
     if site and (_squash(segment) == _squash(site) or _squash(site) in _squash(segment)):
         return True
-    return not site and len(segment.split()) <= 4 and len(rest) >= 2 * len(segment)
+    return not site and len(segment.split()) <= 4 and len(rest) >= len(segment)
 
 
 def strip_site_name(title: str, site: str = "") -> str:
@@ -55,13 +55,15 @@ def strip_site_name(title: str, site: str = "") -> str:
 def _candidates(page: Page, meta: dict, article: dict) -> list[str]:
     h1 = page.first("h1")
     title_tag = page.first("title")
-    values = [
-        first_meta(meta, "og:title", "twitter:title"),
-        plain_text(article.get("headline") or article.get("name")),
-        h1.get_text(" ") if h1 else "",
-        title_tag.get_text(" ") if title_tag else "",
+    site = first_meta(meta, "og:site_name", "application-name", "twitter:site").lstrip("@")
+    values = [  # (text, whether it may carry a site name)
+        (first_meta(meta, "og:title", "twitter:title"), True),
+        (plain_text(article.get("headline") or article.get("name")), False),
+        (h1.get_text(" ") if h1 else "", False),
+        (title_tag.get_text(" ") if title_tag else "", True),
     ]
-    return [" ".join(v.split()) for v in values if v and v.strip()]
+    return [strip_site_name(v, site) if named else " ".join(v.split())
+            for v, named in values if v and v.strip()]
 
 
 def _agreement(candidate: str, others: list[str]) -> int:
@@ -70,9 +72,7 @@ def _agreement(candidate: str, others: list[str]) -> int:
 
 
 def extract_title(page: Page, meta: dict, article: dict) -> str:
-    site = first_meta(meta, "og:site_name", "application-name", "twitter:site").lstrip("@")
-    candidates = [strip_site_name(c, site) for c in _candidates(page, meta, article)]
-    candidates = [c for c in candidates if c]
+    candidates = [c for c in _candidates(page, meta, article) if c]
     if not candidates:
         return ""
     scored = [(_agreement(c, candidates), -i, c) for i, c in enumerate(candidates)]
