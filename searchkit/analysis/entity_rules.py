@@ -209,7 +209,7 @@ class Classifier:
                 prefix = prefix[:-1]
             found.extend(self.segment(prefix, False, before, "") if prefix else [])
         if name and name[0] in ("of", "for"):
-            return found + self.segment(name[1:], False, "", after)
+            return found + self.title_object(name[1:], after)
         cut = next((i for i, w in enumerate(name) if w in PARTICLES and w not in NAME_PARTICLES), None)
         if cut is not None:
             rest = self.segment(name[cut + 1:], False, "", after)
@@ -218,6 +218,14 @@ class Classifier:
             known = self.known(" ".join(name))
             found.extend(known if known else [(" ".join(name), "person")])
         return found
+
+    def title_object(self, words: list[str], after: str) -> Found:
+        """After "Chancellor of": the body, then a person's name if a given name starts one."""
+        first_names = self.words["first_names"]
+        cut = next((i for i, w in enumerate(words) if i and w in first_names), None)
+        if cut is None:
+            return self.segment(words, False, "", after)
+        return self.segment(words[:cut], False, "", "") + [(" ".join(words[cut:]), "person")]
 
     def title_block(self, words: list[str]) -> tuple[int | None, int]:
         titles, general = self.words["titles"], self.words["title_general"]
@@ -259,7 +267,8 @@ class Classifier:
         return None
 
     def prefixed(self, words: list[str], before: str, after: str) -> Found | None:
-        for size in (2, 1):
+        """A known name or demonym at the start, then the rest on its own."""
+        for size in range(min(len(words) - 1, self.gaz.max_words), 0, -1):
             head = " ".join(words[:size])
             country = self.gaz.demonym(head)
             hit = (country, "place") if country else self.gaz.lookup(head)

@@ -63,6 +63,8 @@ class Gazetteer:
     def add(self, name: str, canonical: str, kind: str) -> None:
         if is_acronym(name) and "." not in name and name.upper() == name:
             self.exact.setdefault(name, (canonical, kind))
+            if len(name) >= 4:  # Opec, Gatt, Nasa: long acronyms also match in title case
+                self.folded.setdefault(normalise_key(name), (canonical, kind))
         else:
             self.folded.setdefault(normalise_key(name), (canonical, kind))
         self.max_words = max(self.max_words, len(name.split()))
