@@ -148,7 +148,7 @@ def run_repl(index_path: str = DEFAULT_INDEX, pager: Callable[[str], bool] | Non
     toolbar.invalidate = session.app.invalidate
     vocabulary.load_in_background(index_path, done=session.app.invalidate)
     toolbar.refresh()
-    echo(f"searchkit: searching {index_path}/. Type a query; :help lists the commands; Ctrl-D leaves.")
+    echo(f"searchkit: index {os.path.normpath(index_path)}. Type a query; :help lists the commands; Ctrl-D leaves.")
     show = shower(color, pager or paging.Pager(pager_command(settings)), echo)
     try:
         return run_loop(session, repl, show, after=toolbar.refresh)

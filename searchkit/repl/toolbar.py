@@ -21,7 +21,7 @@ def toolbar_text(index_path: str, stats: IndexStats | None, sort: str, results: 
     parts.append(f"sort: {sort}")
     if results is not None:
         parts.append(f"page {results.page}/{results.pages}")
-        parts.append(f"{results.total} matches")
+        parts.append(f"{results.total} match" + ("" if results.total == 1 else "es"))
     return " │ ".join(parts)
 
 
