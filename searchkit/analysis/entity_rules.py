@@ -77,8 +77,8 @@ class Classifier:
         initial = self.is_initial(match.start())
         segments = self.segments(match[0].split())
         for index, segment in enumerate(segments):
-            before = self.prev_word(match.start()) if index == 0 else ""
-            after = self.next_word(match.end()) if index == len(segments) - 1 else ""
+            before = match.start() if index == 0 else -1
+            after = match.end() if index == len(segments) - 1 else -1
             found.extend(self.segment(segment, initial and index == 0, before, after))
         if len(found) == 1 and found[0][1] == "org":
             acronym = PAREN_ACRONYM.match(self.text, match.end())
@@ -96,6 +96,12 @@ class Classifier:
     def prev_word(self, start: int) -> str:
         match = PREV_WORD.search(self.text, max(0, start - 24), start)
         return match[1].lower().rstrip(".") if match else ""
+
+    def has_cue(self, before: int, after: int) -> bool:
+        """`chairman X`, `Mr X` before (a candidate starting at `before`), `X said` after."""
+        if before >= 0 and self.prev_word(before) in self.words["person_cues"]:
+            return True
+        return after >= 0 and self.next_word(after) in self.words["said"]
 
     def next_word(self, end: int) -> str:
         match = NEXT_WORD.match(self.text, end, end + 24)
@@ -130,7 +136,7 @@ class Classifier:
 
     # -- one segment --------------------------------------------------------
 
-    def segment(self, words: list[str], initial: bool, before: str, after: str) -> Found:
+    def segment(self, words: list[str], initial: bool, before: int, after: int) -> Found:
         """Entities of one segment (a lone unknown word comes back as PENDING)."""
         words = self.strip_leading(words, initial)
         if not words:
@@ -184,7 +190,7 @@ class Classifier:
         local = self.local.get(name)
         return [(local, "org")] if local else None
 
-    def single(self, word: str, initial: bool, before: str, after: str) -> Found:
+    def single(self, word: str, initial: bool, before: int, after: int) -> Found:
         if is_acronym(word) and not word.isdigit():
             if word in self.words["stop_acronyms"] or word in self.words["titles"]:
                 return []
@@ -193,12 +199,11 @@ class Classifier:
             return []
         if word.isupper() or not word[0].isupper():
             return []
-        cue = before in self.words["person_cues"] or after in self.words["said"]
-        if cue and not (initial and word.lower() in self.lower_words()):
+        if self.has_cue(before, after) and not (initial and word.lower() in self.lower_words()):
             return [(word, "person")]
         return [(word, PENDING_INITIAL if initial else PENDING)]
 
-    def titled(self, words: list[str], before: str, after: str) -> Found | None:
+    def titled(self, words: list[str], before: int, after: int) -> Found | None:
         start, end = self.title_block(words)
         if start is None:
             return None
@@ -207,25 +212,25 @@ class Classifier:
         if prefix:
             while prefix and (prefix[-1] in self.words["portfolios"] or prefix[-1] in PARTICLES):
                 prefix = prefix[:-1]
-            found.extend(self.segment(prefix, False, before, "") if prefix else [])
+            found.extend(self.segment(prefix, False, before, -1) if prefix else [])
         if name and name[0] in ("of", "for"):
             return found + self.title_object(name[1:], after)
         cut = next((i for i, w in enumerate(name) if w in PARTICLES and w not in NAME_PARTICLES), None)
         if cut is not None:
-            rest = self.segment(name[cut + 1:], False, "", after)
-            return self.titled(words[:end + cut], before, "") + rest
+            rest = self.segment(name[cut + 1:], False, -1, after)
+            return self.titled(words[:end + cut], before, -1) + rest
         if name and not any(w in self.words["org_words"] for w in name[-1:]):
             known = self.known(" ".join(name))
             found.extend(known if known else [(" ".join(name), "person")])
         return found
 
-    def title_object(self, words: list[str], after: str) -> Found:
+    def title_object(self, words: list[str], after: int) -> Found:
         """After "Chancellor of": the body, then a person's name if a given name starts one."""
         first_names = self.words["first_names"]
         cut = next((i for i, w in enumerate(words) if i and w in first_names), None)
         if cut is None:
-            return self.segment(words, False, "", after)
-        return self.segment(words[:cut], False, "", "") + [(" ".join(words[cut:]), "person")]
+            return self.segment(words, False, -1, after)
+        return self.segment(words[:cut], False, -1, -1) + [(" ".join(words[cut:]), "person")]
 
     def title_block(self, words: list[str]) -> tuple[int | None, int]:
         titles, general = self.words["titles"], self.words["title_general"]
@@ -239,7 +244,7 @@ class Classifier:
                 return start, end
         return None, 0
 
-    def organisation(self, words: list[str], before: str, after: str) -> Found | None:
+    def organisation(self, words: list[str], before: int, after: int) -> Found | None:
         org_words = self.words["org_words"]
         is_org = any(w in org_words for w in words[1:]) or (
             words[0] in self.words["org_heads"] and words[1] in ("of", "for")
@@ -259,30 +264,29 @@ class Classifier:
             found.append((country, "place"))
         return found
 
-    def conjoined(self, words: list[str], before: str, after: str) -> Found | None:
+    def conjoined(self, words: list[str], before: int, after: int) -> Found | None:
         for i, word in enumerate(words):
             if word in PARTICLES and word not in NAME_PARTICLES:
-                left = self.segment(words[:i], False, before, "") if i else []
-                return left + self.segment(words[i + 1:], False, "", after)
+                left = self.segment(words[:i], False, before, -1) if i else []
+                return left + self.segment(words[i + 1:], False, -1, after)
         return None
 
-    def prefixed(self, words: list[str], before: str, after: str) -> Found | None:
+    def prefixed(self, words: list[str], before: int, after: int) -> Found | None:
         """A known name or demonym at the start, then the rest on its own."""
         for size in range(min(len(words) - 1, self.gaz.max_words), 0, -1):
             head = " ".join(words[:size])
             country = self.gaz.demonym(head)
             hit = (country, "place") if country else self.gaz.lookup(head)
             if hit and size < len(words):
-                return [hit, *self.segment(words[size:], False, "", after)]
+                return [hit, *self.segment(words[size:], False, -1, after)]
         return None
 
-    def person(self, words: list[str], before: str, after: str) -> Found | None:
+    def person(self, words: list[str], before: int, after: int) -> Found | None:
         if len(words) > 4 or any(is_acronym(w) for w in words):
             return []
         nonname = self.words["nonname"]
         if words[-1] in nonname or words[0] in nonname:
             return []
-        cue = before in self.words["person_cues"] or after in self.words["said"]
-        if cue or words[0] in self.words["first_names"]:
+        if self.has_cue(before, after) or words[0] in self.words["first_names"]:
             return [(" ".join(words), "person")]
         return []

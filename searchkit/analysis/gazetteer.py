@@ -53,7 +53,8 @@ class Gazetteer:
         """(canonical, kind) of a known place or organisation, or None."""
         hit = self.exact.get(name)
         if hit is None:
-            hit = self.folded.get(normalise_key(name))
+            key = name.lower()
+            hit = self.folded.get(key if "’" not in key and "\n" not in key else normalise_key(name))
         return hit
 
     def demonym(self, name: str) -> str | None:
