@@ -11,7 +11,7 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from searchkit.repl.app import run_repl
-from searchkit.repl.config import history_path, load_settings
+from searchkit.repl.config import config_path, history_path, load_settings
 from test_repl_support import isolated_home, repl_index, write_corpus  # noqa: F401
 
 ENTER, CTRL_C, CTRL_D = "\r", "\x03", "\x04"
@@ -82,3 +82,18 @@ def test_importing_searchkit_leaves_prompt_toolkit_out():
     code = "import sys, searchkit; print('prompt_toolkit' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_ctrl_r_finds_a_query_from_an_earlier_session(repl_index):
+    drive(str(repl_index), f"kabul{ENTER}{CTRL_D}")
+    code, echoed, _ = drive(str(repl_index), f"\x12kab{ENTER}{ENTER}{CTRL_D}")
+    assert any("1 articles match" in line for line in echoed)
+
+
+def test_vi_mode_comes_from_the_settings(repl_index):
+    config = config_path()
+    config.parent.mkdir(parents=True)
+    config.write_text("[repl]\nediting_mode = vi\nlimit = 2\n")
+    # vi: Escape leaves insert mode, `0` goes home, `i` inserts there
+    code, echoed, _ = drive(str(repl_index), f"bul\x1b0ika\r{CTRL_D}")
+    assert any("1 articles match; showing 1–1" in line for line in echoed)

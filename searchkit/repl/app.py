@@ -46,7 +46,7 @@ def build_session(repl: Repl, settings: Settings, color: bool, history: History,
         auto_suggest=AutoSuggestFromHistory(),
         enable_history_search=False,  # ↑ walks the history; Ctrl-R searches it
         completer=SearchCompleter(vocabulary, hits=lambda: repl.results.hits if repl.results else ()),
-        complete_while_typing=False,
+        complete_while_typing=True,
         lexer=QueryLexer(command_names()),
         bottom_toolbar=toolbar,
         key_bindings=make_key_bindings(),
