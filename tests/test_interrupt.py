@@ -1,0 +1,144 @@
+"""Kill `searchkit index` at random moments — SIGKILL and Ctrl-C (SIGINT) — while
+it builds an index and while it updates one. After every kill the index opens
+and answers with a committed state holding no article twice; the run after the
+last kill ends with exactly the articles on disk.
+
+Fixed seed; small commit batches (SEARCHKIT_BATCH) so that kills land between,
+inside and after commits. See docs/robustness.md for the figures."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import searchkit
+from conftest import ROOT
+from searchkit.index.store import index_exists
+
+SEED = 20240607
+KILLS = 24
+TEXT_FILES = 1200
+JSONL_FILES = 6
+JSONL_LINES = 300
+BATCH = "40"
+UPDATED_FILES = 300
+
+
+def write_text_article(docs: Path, number: int, word: str = "round0") -> None:
+    folder = docs / f"t{number % 10}"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{number:04d}.txt").write_text(
+        f"date 2021-{number % 12 + 1:02d}-{number % 28 + 1:02d}\n"
+        f"KABUL: Article {number} commonword {word} about the region and its envoys.\n",
+        encoding="utf-8")
+
+
+def write_jsonl(docs: Path, number: int, lines: range, word: str = "round0") -> None:
+    rows = (json.dumps({"id": f"j{number}-{line}", "text": f"commonword {word} line {line}",
+                        "date": "2020-05-01"}) for line in lines)
+    (docs / f"lines{number}.jsonl").write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+def build_corpus(docs: Path) -> None:
+    for number in range(TEXT_FILES):
+        write_text_article(docs, number)
+    for number in range(JSONL_FILES):
+        write_jsonl(docs, number, range(JSONL_LINES))
+
+
+def change_corpus(docs: Path, rng: random.Random, round_number: int) -> None:
+    """An update round: delete, change and add text files; change a JSON Lines file."""
+    word = f"round{round_number}"
+    present = sorted(docs.rglob("*.txt"))
+    for path in rng.sample(present, 20):
+        path.unlink()
+    for path in rng.sample(sorted(docs.rglob("*.txt")), UPDATED_FILES):
+        write_text_article(docs, int(path.stem), word)
+    for number in range(TEXT_FILES + 20 * round_number, TEXT_FILES + 20 * round_number + 20):
+        write_text_article(docs, number, word)
+    start = rng.randrange(50)
+    write_jsonl(docs, round_number % JSONL_FILES, range(start, JSONL_LINES + start), word)
+
+
+def words_on_disk(docs: Path) -> dict[str, int]:
+    """How many articles carry each round's word (what the index must say)."""
+    counts: dict[str, int] = {}
+    for path in [*docs.rglob("*.txt"), *docs.glob("*.jsonl")]:
+        for word in re.findall(r"round\d+", path.read_text()):
+            counts[word] = counts.get(word, 0) + 1
+    return counts
+
+
+def ids_on_disk(docs: Path) -> list[str]:
+    ids = [path.relative_to(docs).as_posix() for path in docs.rglob("*.txt")]
+    for path in docs.glob("*.jsonl"):
+        ids.extend(json.loads(line)["id"] for line in path.read_text().splitlines())
+    return sorted(ids)
+
+
+def start_index(docs: Path, index: Path, rebuild: bool = False) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), SEARCHKIT_BATCH=BATCH, NO_COLOR="1")
+    extra = ["--rebuild"] if rebuild else []
+    return subprocess.Popen([sys.executable, "-m", "searchkit", "index", str(docs), "--index", str(index), *extra],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)  # its own process group, as a shell job
+
+
+def indexed_ids(index: Path) -> list[str]:
+    """Every article id in the last committed state; the index must open and answer."""
+    if not index_exists(index):
+        return []
+    with searchkit.open_index(index) as ix:
+        results = ix.search("commonword", limit=10_000)
+        assert results.total == len(results.hits)
+        return sorted(hit.id for hit in results.hits)
+
+
+def kill_at_random(rng: random.Random, docs: Path, index: Path, outcomes: dict,
+                   rebuild: bool = False) -> None:
+    process = start_index(docs, index, rebuild)
+    time.sleep(rng.uniform(0.3, 1.6))
+    sig = rng.choice((signal.SIGKILL, signal.SIGINT))
+    if process.poll() is None:
+        os.killpg(process.pid, sig)
+    _, stderr = process.communicate(timeout=60)
+    code = process.returncode
+    outcomes[(sig.name, code)] = outcomes.get((sig.name, code), 0) + 1
+    assert "Traceback" not in stderr and "waiting" not in stderr, stderr  # no stale lock
+    assert code in (0, -signal.SIGKILL, 130), (code, stderr)
+    if code == 130:
+        assert stderr.strip().splitlines()[-1] == "searchkit: interrupted", stderr
+    ids = indexed_ids(index)
+    assert len(ids) == len(set(ids)), "an article was indexed twice"
+
+
+def test_kills_at_random_moments_lose_and_double_nothing(tmp_path):
+    rng = random.Random(SEED)
+    docs, index = tmp_path / "docs", tmp_path / "ix"
+    build_corpus(docs)
+    outcomes: dict = {}
+    for attempt in range(2 * KILLS):  # a signal may come after the run finished: not a kill
+        kills = sum(count for (_, code), count in outcomes.items() if code != 0)
+        if kills >= KILLS:
+            break
+        if kills >= KILLS // 2 and attempt % 2 == 0:  # the update phase: a new round of changes
+            change_corpus(docs, rng, attempt)
+        kill_at_random(rng, docs, index, outcomes, rebuild=kills in (6, 7))
+    done = start_index(docs, index)
+    stdout, stderr = done.communicate(timeout=120)
+    assert done.returncode == 0, stderr
+    expected = ids_on_disk(docs)
+    assert indexed_ids(index) == expected
+    with searchkit.open_index(index) as ix:
+        for word, count in words_on_disk(docs).items():
+            assert ix.search(word, limit=1).total == count, word
+    print(f"seed {SEED}: kill outcomes (signal, exit code): {outcomes}; "
+          f"final {len(expected)} articles: {stdout.strip()}")
+    assert sum(count for (_, code), count in outcomes.items() if code != 0) >= KILLS, outcomes
