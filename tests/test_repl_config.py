@@ -86,3 +86,22 @@ def test_a_failed_or_absent_pager_falls_back_to_printing():
 def test_toolbar_text_and_styles():
     assert toolbar_text("index", None, "date", None) == " index │ sort: date"
     assert make_style(False).style_rules and make_style(True, {"field": "ansired"}).style_rules
+
+
+def test_the_toolbar_follows_the_index_and_tells_when_it_grew(tmp_path):
+    import searchkit
+    from searchkit.repl.commands import Repl
+    from searchkit.repl.toolbar import Toolbar
+    from test_repl_support import build_index
+
+    index = build_index(tmp_path)
+    grew = []
+    toolbar = Toolbar(Repl(str(index)), changed=lambda: grew.append(True))
+    toolbar.read()
+    assert "15 articles" in toolbar()[0][1] and not grew
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "z.txt").write_text("date 2021-10-01\nZANZIBAR: Ferries resumed.\n")
+    searchkit.index_folder([extra], index)
+    toolbar.read()
+    assert "16 articles" in toolbar()[0][1] and grew == [True]

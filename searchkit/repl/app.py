@@ -146,6 +146,7 @@ def run_repl(index_path: str = DEFAULT_INDEX, pager: Callable[[str], bool] | Non
     vocabulary, toolbar = Vocabulary(), Toolbar(repl)
     session = build_session(repl, settings, color, history, vocabulary, toolbar)
     toolbar.invalidate = session.app.invalidate
+    toolbar.changed = lambda: vocabulary.load_in_background(index_path)
     vocabulary.load_in_background(index_path, done=session.app.invalidate)
     toolbar.refresh()
     echo(f"searchkit: index {os.path.normpath(index_path)}. Type a query; :help lists the commands; Ctrl-D leaves.")

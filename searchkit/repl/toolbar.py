@@ -28,9 +28,11 @@ def toolbar_text(index_path: str, stats: IndexStats | None, sort: str, results: 
 class Toolbar:
     """Callable for PromptSession(bottom_toolbar=…); `repl` supplies sort and results."""
 
-    def __init__(self, repl, invalidate: Callable[[], None] = lambda: None) -> None:
+    def __init__(self, repl, invalidate: Callable[[], None] = lambda: None,
+                 changed: Callable[[], None] = lambda: None) -> None:
         self.repl = repl
         self.invalidate = invalidate
+        self.changed = changed  # called when the article count moves (another process indexed)
         self.stats: IndexStats | None = None
         self._lock = threading.Lock()
 
@@ -42,15 +44,19 @@ class Toolbar:
         """Re-read the index figures (in its own connection) without blocking the caller."""
         if self._lock.locked():
             return
-        threading.Thread(target=self._read, name="searchkit-toolbar", daemon=True).start()
+        threading.Thread(target=self.read, name="searchkit-toolbar", daemon=True).start()
 
-    def _read(self) -> None:
+    def read(self) -> None:
+        """Re-read the index figures now (refresh() does it in a thread)."""
         from ..api import SearchIndex
 
         with self._lock:
+            before = self.stats
             try:
                 with SearchIndex.open(self.repl.index_path) as ix:
                     self.stats = ix.stats(top=1)
             except Exception:  # noqa: BLE001 — a missing index shows as no figures
                 self.stats = None
+        if before is not None and self.stats is not None and before.articles != self.stats.articles:
+            self.changed()
         self.invalidate()
