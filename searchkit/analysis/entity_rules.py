@@ -38,6 +38,7 @@ PARTICLES = frozenset(
     "of the for and & de la du des del della da do dos van der den von al el bin ibn bint y".split()
 )
 NAME_PARTICLES = frozenset("de la du del della da do dos van der den von al el bin ibn bint y".split())
+ATTRIBUTIVE = ("-based", "-controlled", "-led", "-owned", "-backed", "-born", "-run")
 SENTENCE_END = frozenset('.!?:;"“”‘\'(—–-\n')
 
 Found = list[tuple[str, str]]  # (name, kind) in order
@@ -160,8 +161,8 @@ class Classifier:
             initial = True
         if initial and len(words) > 1 and self.is_common(words[0]) and not self.starts_known(words):
             words = words[1:]
-        while words and words[0] in PARTICLES:
-            words = words[1:]
+        while words and (words[0] in PARTICLES or words[0].endswith(ATTRIBUTIVE)):
+            words = words[1:]  # "California-based Autodesk Inc" -> "Autodesk Inc"
         return words
 
     def starts_known(self, words: list[str]) -> bool:
@@ -199,7 +200,7 @@ class Classifier:
             return []
         if word.isupper() or not word[0].isupper():
             return []
-        if self.has_cue(before, after) and not (initial and word.lower() in self.lower_words()):
+        if self.has_cue(before, after) and not initial:
             return [(word, "person")]
         return [(word, PENDING_INITIAL if initial else PENDING)]
 
@@ -246,6 +247,9 @@ class Classifier:
 
     def organisation(self, words: list[str], before: int, after: int) -> Found | None:
         org_words = self.words["org_words"]
+        joint = next((i for i, w in enumerate(words) if w in ("and", "&", "of")), None)
+        if joint and not any(w in org_words or w in self.words["org_heads"] for w in words[:joint]):
+            return None  # "Richard Colebatch of the HR Nicholls Society", "MP X and French Senate"
         is_org = any(w in org_words for w in words[1:]) or (
             words[0] in self.words["org_heads"] and words[1] in ("of", "for")
         )
