@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 
 from searchkit.analysis.datelines import split_dateline
 from searchkit.errors import ArticleParseError
-from searchkit.ingest.html_body import extract_body
+from searchkit.ingest.html_body import extract_body, visible_text
 from searchkit.ingest.html_dates import extract_date
 from searchkit.ingest.html_dom import parse_page
 from searchkit.ingest.html_encoding import decode_html
@@ -67,7 +67,11 @@ def parse_html(html: str | bytes, url: str | None = None, path: str | None = Non
     url = url or first_meta(meta, "og:url") or None
     title = extract_title(page, meta, article)
     jsonld_body = plain_text(article.get("articleBody"))
-    body = extract_body(page, jsonld_body, title) or jsonld_body or _description(meta, article)
+    body = extract_body(page, jsonld_body, title) or jsonld_body
+    if not body:
+        body = _description(meta, article) or visible_text(page)
+        if body:
+            warnings += ("no story text found; indexed the page's description or visible text",)
     if not body.strip():
         raise ArticleParseError(where, "no article text found in the page")
     date, date_source = extract_date(page, meta, article, objects, url)

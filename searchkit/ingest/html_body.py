@@ -141,6 +141,13 @@ def extract_body(page: Page, jsonld_body: str = "", title: str = "") -> str:
     return "\n\n".join(b.text for b in blocks)
 
 
+def visible_text(page: Page) -> str:
+    """Last resort for pages with no story: every text block outside chrome
+    that is not mostly links (a short notice, a caption-only page)."""
+    blocks = walk(page.soup).kept()
+    return "\n\n".join(b.text for b in blocks if b.link_chars <= len(b.text) * 0.5)
+
+
 def _split_paragraphs(text: str) -> str:
     paragraphs = (" ".join(p.split()) for p in re.split(r"\n\s*\n|\r\n|\n", text))
     return "\n\n".join(p for p in paragraphs if p)

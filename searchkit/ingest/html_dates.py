@@ -43,6 +43,9 @@ _DATE_CLASS = re.compile(
     r"date|time|publi|posted|byline|meta|datum|fecha|entry-?header|created|submitted|info"
     r"|subtitle|author|release|stand|zeit|dachzeile", re.I)
 _DATE_TAGS = ("span", "div", "p", "small", "em", "li", "dd", "h3", "h4", "h5", "h6", "abbr")
+_SCRIPT_DATE = re.compile(
+    r"[\"'](?:datePublished|published_?at|publishedDate|publishDate|pubDate|pub_date"
+    r"|date_published|createdAt|firstPublished)[\"']\s*:\s*[\"']([^\"']{8,40})[\"']")
 _MODIFIED_WORDS = re.compile(r"updated|modified|aktualisiert|geändert|mis à jour|actualizado", re.I)
 
 
@@ -104,6 +107,15 @@ def _time_tag_date(page: Page) -> _dt.date | None:
     return fallback
 
 
+def _script_date(page: Page) -> _dt.date | None:
+    """A publication date in the page's own JSON (app state, not JSON-LD)."""
+    for match in _SCRIPT_DATE.finditer(page.raw, 0, 2_000_000):
+        day = read_date(match[1])
+        if day:
+            return day
+    return None
+
+
 def _text_date(page: Page) -> _dt.date | None:
     """A written date: in an element whose class says it holds dates, in the
     headline or title, else the first date in the visible text."""
@@ -135,6 +147,7 @@ def extract_date(page: Page, meta: dict[str, list[str]], article: dict,
         ("json-ld", lambda: _jsonld_date(article, objects)),
         ("meta", lambda: _meta_date(meta, PUBLISHED_META)),
         ("time-tag", lambda: _time_tag_date(page)),
+        ("json-ld", lambda: _script_date(page)),
         ("text", lambda: _text_date(page)),
         ("meta", lambda: _meta_date(meta, MODIFIED_META)),
     )

@@ -29,7 +29,8 @@ _JSONLD = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _NOISE = re.compile(
-    r"<(script|style|svg|noscript|template|select)\b[^>]*>.*?</\1\s*>|<!--.*?-->"
+    r"<(script|style|svg|noscript|template|select|nav|aside|iframe)\b[^>]*>.*?</\1\s*>"
+    r"|<!--.*?-->"
     r"|<(?:img|source|link|input|use|wbr|path)\b[^>]*>",
     re.IGNORECASE | re.DOTALL,
 )
@@ -42,6 +43,7 @@ class Page:
 
     soup: BeautifulSoup
     jsonld: list[str]
+    raw: str = ""  # the decoded page, scripts included
     by_name: dict[str, list[Tag]] = field(default_factory=lambda: defaultdict(list))
     by_itemprop: dict[str, list[Tag]] = field(default_factory=lambda: defaultdict(list))
     position: dict[int, int] = field(default_factory=dict)
@@ -83,7 +85,7 @@ def parse_page(text: str, parser: str | None = None) -> Page:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # bs4 warns on markup that looks like a URL
         soup = BeautifulSoup(cleaned, parser or PARSER, multi_valued_attributes=None)
-    page = Page(soup, jsonld)
+    page = Page(soup, jsonld, text)
     _index(page)
     return page
 
