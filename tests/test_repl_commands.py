@@ -162,3 +162,25 @@ def test_searches_see_articles_another_writer_commits(tmp_path):
     (extra / "z.txt").write_text("date 2021-10-01\nZANZIBAR: Ferries resumed in Zanzibar.\n")
     searchkit.index_folder([extra], index)
     assert "1 articles match" in repl.evaluate("zanzibar").text
+
+
+def test_similar_and_explain_render_what_the_library_returns(repl_index):
+    """With library methods present (stand-ins here), the commands show their results."""
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class Explanation:
+        score: float
+        terms: tuple[str, ...]
+
+    class WithExtras(searchkit.SearchIndex):
+        def similar(self, article_id, limit=10):
+            return self.search("oil", limit=limit)
+
+        def explain(self, query, article_id):
+            return Explanation(1.5, ("oil",))
+
+    repl = make_repl(repl_index, opener=WithExtras.open)
+    repl.evaluate("kabul")
+    assert "articles match" in repl.evaluate(":similar 1").text
+    assert '"score": 1.5' in repl.evaluate(":explain 1").text

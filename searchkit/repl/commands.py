@@ -233,7 +233,7 @@ class Repl:
         if not callable(explain):
             return _not_available("explain")
         found = explain(self._need_query(), self._hit(argument, "explain").id)
-        return Output(found if isinstance(found, str) else str(found), page=True)
+        return Output(_explanation_text(found), page=True)
 
     def _render_found(self, found) -> str:
         if isinstance(found, Results):
@@ -242,6 +242,17 @@ class Repl:
         for hit in found:
             lines += [""] + render.format_hit(hit, color=self.color, width=self.width())
         return "\n".join(lines[1:]) or "No similar articles."
+
+
+def _explanation_text(found) -> str:
+    """The library's explanation as text: a string, a `.text`, or its fields as JSON."""
+    if isinstance(found, str):
+        return found
+    if isinstance(getattr(found, "text", None), str):
+        return found.text
+    from ..render.json import to_json
+
+    return to_json(found)
 
 
 def _not_available(name: str) -> Output:
