@@ -94,5 +94,8 @@ def build_timeline(
     start = bucket_start(first, interval)
     while start <= last:
         buckets.append(TimelineBucket(start, bucket_label(start, interval), counts[start], totals[start]))
-        start = next_bucket(start, interval)
+        try:
+            start = next_bucket(start, interval)
+        except (OverflowError, ValueError):  # the last bucket of year 9999
+            break
     return interval, tuple(buckets)
