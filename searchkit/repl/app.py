@@ -96,7 +96,7 @@ def run_loop(session: PromptSession, repl: Repl, show: Callable[[Output], None],
 
 
 def _progress_line(done: int, total: int) -> None:
-    if sys.stderr.isatty() and total and (done % 20 == 0 or done == total):
+    if sys.stderr.isatty() and total and (total < 500 or done % 20 == 0 or done == total):
         filled = round(30 * done / total)
         sys.stderr.write(f"\rindexing {DEFAULT_INPUT}/ [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}")
         sys.stderr.flush()
@@ -149,7 +149,8 @@ def run_repl(index_path: str = DEFAULT_INDEX, pager: Callable[[str], bool] | Non
     toolbar.changed = lambda: vocabulary.load_in_background(index_path)
     vocabulary.load_in_background(index_path, done=session.app.invalidate)
     toolbar.refresh()
-    echo(f"searchkit: index {os.path.normpath(index_path)}. Type a query; :help lists the commands; Ctrl-D leaves.")
+    folder = os.path.join(os.path.normpath(index_path), "")
+    echo(f"searchkit · {folder} · type a query; :help lists the commands; Ctrl-D leaves")
     show = shower(color, pager or paging.Pager(pager_command(settings)), echo)
     try:
         return run_loop(session, repl, show, after=toolbar.refresh)
