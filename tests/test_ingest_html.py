@@ -231,3 +231,15 @@ def test_load_html_file(tmp_path):
     assert article.date == dt.date(2021, 9, 12)
     with pytest.raises(ArticleParseError):
         load_html_file(tmp_path / "missing.html")
+
+
+def test_many_unclosed_noise_tags_stay_linear():
+    import time
+
+    html = "<html><body>" + "<aside><!--" * 20000 + "<p>" + "word " * 500 + "</p>"
+    start = time.perf_counter()
+    with pytest.raises(ArticleParseError):  # an unclosed comment hides the rest
+        parse_html(html)
+    html = "<html><body>" + "<aside>" * 20000 + "<p>" + "word " * 500 + "</p>"
+    assert parse_html(html).body.startswith("word word")
+    assert time.perf_counter() - start < 10

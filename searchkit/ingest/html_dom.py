@@ -24,16 +24,52 @@ try:  # optional speed-up; html.parser gives the same results, only slower
 except ImportError:  # pragma: no cover - depends on the environment
     PARSER = "html.parser"
 
-_JSONLD = re.compile(
-    r"<script[^>]*?type\s*=\s*[\"']?application/ld\+json[^>]*>(.*?)</script\s*>",
-    re.IGNORECASE | re.DOTALL,
+_NOISE_OPEN = re.compile(
+    r"<(script|style|svg|noscript|template|select|nav|aside|iframe)\b"
+    r"|<!--|<(?:img|source|link|input|use|wbr|path)\b[^>]*>",
+    re.IGNORECASE,
 )
-_NOISE = re.compile(
-    r"<(script|style|svg|noscript|template|select|nav|aside|iframe)\b[^>]*>.*?</\1\s*>"
-    r"|<!--.*?-->"
-    r"|<(?:img|source|link|input|use|wbr|path)\b[^>]*>",
-    re.IGNORECASE | re.DOTALL,
-)
+_CLOSERS = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE)
+            for name in "script style svg noscript template select nav aside iframe".split()}
+_JSONLD_TYPE = re.compile(r"application/ld\+json", re.IGNORECASE)
+
+
+def strip_noise(text: str) -> tuple[str, list[str]]:
+    """Cut scripts, styles, SVG, menus, asides, comments and void media tags
+    out of the page text; return (text, JSON-LD script contents). Linear in
+    the page size: a tag with no closing tag left is not searched again."""
+    parts, jsonld, dead, pos = [], [], set(), 0
+    while True:
+        match = _NOISE_OPEN.search(text, pos)
+        if match is None:
+            break
+        name, end = (match[1] or "").lower(), None
+        if name and name not in dead:
+            close = _CLOSERS[name].search(text, match.end())
+            if close is None:
+                dead.add(name)
+            else:
+                end = close.end()
+                opened = text.find(">", match.end(), close.start())
+                if name == "script" and opened >= 0 and _JSONLD_TYPE.search(
+                        text, match.end(), opened):
+                    jsonld.append(text[opened + 1:close.start()])
+        elif match[0] == "<!--" and "--" not in dead:
+            close = text.find("-->", match.end())
+            end = close + 3 if close >= 0 else None
+            if close < 0:
+                dead.add("--")
+        elif not name and match[0] != "<!--":
+            end = match.end()
+        if end is None:
+            parts.append(text[pos:match.end()])
+            pos = match.end()
+        else:
+            parts.append(text[pos:match.start()])
+            parts.append(" ")
+            pos = end
+    parts.append(text[pos:])
+    return "".join(parts), jsonld
 
 
 @dataclass
@@ -80,8 +116,7 @@ def _index(page: Page) -> None:
 def parse_page(text: str, parser: str | None = None) -> Page:
     """Parse text without its scripts, styles, comments and void media tags;
     keep the raw JSON-LD texts. Class attributes stay plain strings."""
-    jsonld = [m.group(1) for m in _JSONLD.finditer(text)]
-    cleaned = _NOISE.sub(" ", text)
+    cleaned, jsonld = strip_noise(text)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # bs4 warns on markup that looks like a URL
         soup = BeautifulSoup(cleaned, parser or PARSER, multi_valued_attributes=None)
