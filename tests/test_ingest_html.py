@@ -243,3 +243,15 @@ def test_many_unclosed_noise_tags_stay_linear():
     html = "<html><body>" + "<aside>" * 20000 + "<p>" + "word " * 500 + "</p>"
     assert parse_html(html).body.startswith("word word")
     assert time.perf_counter() - start < 10
+
+
+def test_docs_example_runs():
+    import contextlib
+    import io
+    import re
+
+    text = (Path(__file__).parents[1] / "docs" / "html.md").read_text(encoding="utf-8")
+    for block in re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL):
+        with contextlib.redirect_stdout(io.StringIO()) as out:
+            exec(compile(block, "docs/html.md", "exec"), {"__name__": "__docs__"})
+        assert out.getvalue().startswith("Bridge reopens 2021-09-12 meta ('Amina Khan',) Port Ellen")
