@@ -46,6 +46,9 @@ _DATE_TAGS = ("span", "div", "p", "small", "em", "li", "dd", "h3", "h4", "h5", "
 _SCRIPT_DATE = re.compile(
     r"[\"'](?:datePublished|published_?at|publishedDate|publishDate|pubDate|pub_date"
     r"|date_published|createdAt|firstPublished)[\"']\s*:\s*[\"']([^\"']{8,40})[\"']")
+_NOT_STORY = re.compile(
+    r"comment|related|teaser|popular|sidebar|widget|caption|recommend|trending|footer"
+    r"|slider|carousel|most-?read|more-|reply|replies|archive|calendar|navbar|menu", re.I)
 _MODIFIED_WORDS = re.compile(r"updated|modified|aktualisiert|geändert|mis à jour|actualizado", re.I)
 
 
@@ -94,7 +97,8 @@ def _time_tag_date(page: Page) -> _dt.date | None:
         if day:
             return day
     fallback = None
-    for tag in page.after_headline(page.named("time")):
+    times = [t for t in page.named("time") if not _outside_story(t)]
+    for tag in page.after_headline(times):
         value = tag.get("datetime") or tag.get("title") or tag.get_text(" ")
         day = read_date(value) if isinstance(value, str) else None
         if not day:
@@ -116,11 +120,22 @@ def _script_date(page: Page) -> _dt.date | None:
     return None
 
 
+def _outside_story(tag) -> bool:
+    """In a comment, teaser, sidebar or footer (by its or an ancestor's class)."""
+    node = tag
+    while node is not None and node.name not in ("body", "[document]"):
+        if (node.attrs.get("class") or node.attrs.get("id")) and _NOT_STORY.search(class_id(node)):
+            return True
+        node = node.parent
+    return False
+
+
 def _text_date(page: Page) -> _dt.date | None:
     """A written date: in an element whose class says it holds dates, in the
     headline or title, else the first date in the visible text."""
     candidates = [t for name in _DATE_TAGS for t in page.named(name)
                   if (t.attrs.get("class") or t.attrs.get("id")) and _DATE_CLASS.search(class_id(t))]
+    candidates = [t for t in candidates if not _outside_story(t)]
     candidates.sort(key=lambda t: page.position[id(t)])
     for tag in page.after_headline(candidates)[:150]:
         text = tag.get_text(" ")[:300]
