@@ -216,11 +216,17 @@ def test_external_entities_are_never_resolved(tmp_path):
 # --- ids and files --------------------------------------------------------
 
 def test_ids_come_from_url_then_path_then_content_hash():
-    html = page("")
+    html = page("", head='<meta property="og:url" content="https://e.org/canonical">')
     assert parse_html(html, url="https://e.org/a", path="a.html").id == "https://e.org/a"
     assert parse_html(html, path="a.html").id == "a.html"
+    assert parse_html(html, path="a.html").url == "https://e.org/canonical"
     first, second = parse_html(html).id, parse_html(html).id
     assert first == second and len(first) == 40
+
+
+def test_binary_bytes_are_refused():
+    with pytest.raises(ArticleParseError, match="binary"):
+        parse_html(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10, path="image.html")
 
 
 def test_load_html_file(tmp_path):

@@ -59,12 +59,15 @@ def _description(meta: dict, article: dict) -> str:
 def parse_html(html: str | bytes, url: str | None = None, path: str | None = None) -> Article:
     """Read one web page. Raises ArticleParseError when it has no article text."""
     where = path or url or "<html>"
+    if isinstance(html, bytes) and b"\x00" in html[:8192] and not html.startswith(
+            (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        raise ArticleParseError(where, "binary file, not HTML")
     text, warnings = decode_html(html)
     page = parse_page(text)
     meta = read_meta(page)
     objects = read_jsonld(page.jsonld)
     article = article_object(objects)
-    url = url or first_meta(meta, "og:url") or None
+    page_url = url or first_meta(meta, "og:url") or None
     title = extract_title(page, meta, article)
     jsonld_body = plain_text(article.get("articleBody"))
     body = extract_body(page, jsonld_body, title) or jsonld_body
@@ -74,7 +77,7 @@ def parse_html(html: str | bytes, url: str | None = None, path: str | None = Non
             warnings += ("no story text found; indexed the page's description or visible text",)
     if not body.strip():
         raise ArticleParseError(where, "no article text found in the page")
-    date, date_source = extract_date(page, meta, article, objects, url)
+    date, date_source = extract_date(page, meta, article, objects, page_url)
     dateline, _ = split_dateline(body[:200])
     return Article(
         id=_article_id(html, url, path),
@@ -83,8 +86,8 @@ def parse_html(html: str | bytes, url: str | None = None, path: str | None = Non
         date=date,
         date_source=date_source,
         dateline=dateline,
-        url=url,
-        source=_source(meta, url),
+        url=page_url,
+        source=_source(meta, page_url),
         path=path,
         authors=extract_authors(page, meta, article),
         warnings=tuple(f"{where}: {w}" for w in warnings),
