@@ -45,9 +45,10 @@ def choose_nodes(page: PageBlocks) -> list[Node]:
     if not nodes:
         return []
     best_index = max(range(len(nodes)), key=lambda i: _node_value(nodes[i]))
-    best = nodes[best_index]
-    if best.score <= 0:
+    if nodes[best_index].score <= 0:
         return [nodes[0]]
+    best_index = _join_split_story(nodes, best_index)
+    best = nodes[best_index]
     threshold = max(10.0, _node_value(best) * 0.2)
     chosen = []
     for index, node in enumerate(nodes):
@@ -57,6 +58,29 @@ def choose_nodes(page: PageBlocks) -> list[Node]:
                 node, threshold, page.blocks):
             chosen.append(node)
     return chosen
+
+
+def _ancestors(nodes: list[Node], index: int, levels: int) -> list[int]:
+    chain = []
+    while index >= 0 and len(chain) < levels:
+        index = nodes[index].parent
+        chain.append(index)
+    return chain
+
+
+def _join_split_story(nodes: list[Node], best_index: int, levels: int = 3) -> int:
+    """A story split in two containers (an ad or a video between its halves)
+    scores twice; when another container outside the best scores nearly as
+    well and both sit under a close common ancestor, take the ancestor."""
+    best = nodes[best_index]
+    value = _node_value(best)
+    mine = _ancestors(nodes, best_index, levels)
+    for index, node in enumerate(nodes):
+        if (node.start >= best.end or node.end <= best.start) and _node_value(node) >= 0.75 * value:
+            common = next((a for a in _ancestors(nodes, index, levels) if a in mine), -1)
+            if common >= 0 and nodes[common].link_density < 0.25:
+                return common
+    return best_index
 
 
 def _is_good_sibling(node: Node, threshold: float, blocks: list[Block]) -> bool:
