@@ -4,7 +4,7 @@ Before parsing, the JSON-LD blocks are taken out as text and every script,
 style, SVG, comment, menu (<nav>), <aside>, <iframe> and void media tag is cut
 away by a linear scan: they are a large share of a modern page's tags and no
 story text lives in them. BeautifulSoup
-then uses lxml as its backend when it is installed (end to end about 1.1x
+then uses lxml as its backend when it is installed (end to end 1.1-1.6x
 faster than the builtin "html.parser", with the same extraction results on the
 benchmark pages; see docs/html.md) and "html.parser" otherwise.
 Neither backend fetches anything or expands external entities.
