@@ -102,9 +102,10 @@ def indexed_ids(index: Path) -> list[str]:
 
 
 def kill_at_random(rng: random.Random, docs: Path, index: Path, outcomes: dict,
-                   rebuild: bool = False) -> None:
+                   rebuild: bool = False) -> bool:
+    """Start `searchkit index`, signal it at a random moment; True if it finished first."""
     process = start_index(docs, index, rebuild)
-    time.sleep(rng.uniform(0.3, 1.6))
+    time.sleep(rng.uniform(0.3, 1.4))
     sig = rng.choice((signal.SIGKILL, signal.SIGINT))
     if process.poll() is None:
         os.killpg(process.pid, sig)
@@ -117,6 +118,7 @@ def kill_at_random(rng: random.Random, docs: Path, index: Path, outcomes: dict,
         assert stderr.strip().splitlines()[-1] == "searchkit: interrupted", stderr
     ids = indexed_ids(index)
     assert len(ids) == len(set(ids)), "an article was indexed twice"
+    return code == 0
 
 
 def test_kills_at_random_moments_lose_and_double_nothing(tmp_path):
@@ -124,13 +126,16 @@ def test_kills_at_random_moments_lose_and_double_nothing(tmp_path):
     docs, index = tmp_path / "docs", tmp_path / "ix"
     build_corpus(docs)
     outcomes: dict = {}
-    for attempt in range(2 * KILLS):  # a signal may come after the run finished: not a kill
+    finished = False  # the last run ended before its signal: give the next one work to do
+    for attempt in range(3 * KILLS):  # a signal may come after the run finished: not a kill
         kills = sum(count for (_, code), count in outcomes.items() if code != 0)
         if kills >= KILLS:
             break
-        if kills >= KILLS // 2 and attempt % 2 == 0:  # the update phase: a new round of changes
+        updating = kills >= KILLS // 2
+        if updating and (finished or attempt % 2 == 0):  # the update phase: a new round of changes
             change_corpus(docs, rng, attempt)
-        kill_at_random(rng, docs, index, outcomes, rebuild=kills in (6, 7))
+        rebuild = not updating and (finished or kills in (6, 7))
+        finished = kill_at_random(rng, docs, index, outcomes, rebuild=rebuild)
     done = start_index(docs, index)
     stdout, stderr = done.communicate(timeout=120)
     assert done.returncode == 0, stderr

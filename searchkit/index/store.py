@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -22,6 +23,7 @@ from .safety import check_trusted
 from .schema import INDEX_NAME, SCHEMA_VERSION, build_schema
 
 META_FILE = "searchkit.json"
+OPEN_RETRIES = 8
 _TOC = re.compile(rf"^_{INDEX_NAME}_[0-9]+\.toc$")
 
 
@@ -61,7 +63,13 @@ def open_store(path: str | os.PathLike, trust: bool = False):
             f"the index in {str(path)!r} has schema version {version}, this searchkit reads "
             f"version {SCHEMA_VERSION}"
         )
-    return whoosh_index.open_dir(str(path), indexname=INDEX_NAME)
+    for attempt in range(OPEN_RETRIES):
+        try:
+            return whoosh_index.open_dir(str(path), indexname=INDEX_NAME)
+        except FileNotFoundError:  # a commit replaced the state we began to read
+            if attempt == OPEN_RETRIES - 1:
+                raise
+            time.sleep(0.02 * (attempt + 1))
 
 
 def create_store(path: str | os.PathLike, trust: bool = False):
