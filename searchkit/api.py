@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterable
 
 
@@ -15,6 +16,7 @@ from .errors import SearchkitError
 from .models import Facet, FullArticle, IndexReport, IndexStats, Results, TimelineBucket
 
 SORTS = ("relevance", "date")
+READ_RETRIES = 8
 
 
 class SearchIndex:
@@ -94,6 +96,21 @@ class SearchIndex:
         self._ix = self._ix.refresh()
         return self._ix
 
+    def _read(self, action, *args, **kwargs):
+        """action(latest committed index, …). A commit by another process may
+        delete the files of the state being read (Whoosh then fails in various
+        ways): a read that fails while its state was superseded starts again."""
+        for attempt in range(READ_RETRIES):
+            try:
+                ix = self._fresh()
+                return action(ix, *args, **kwargs)
+            except SearchkitError:
+                raise
+            except Exception:
+                if attempt == READ_RETRIES - 1 or self._ix.up_to_date():
+                    raise
+                time.sleep(0.02 * (attempt + 1))
+
     def search(self, query: str, limit: int = 10, page: int = 1, sort: str = "relevance",
                syntax: bool = True, facets: int = 0, snippets: bool = True) -> Results:
         """Ranked (BM25F) or newest-first results for `query`.
@@ -104,32 +121,32 @@ class SearchIndex:
 
         if sort not in SORTS:
             raise SearchkitError(f"unknown sort {sort!r}", hint="use 'relevance' or 'date'")
-        return run_search(self._fresh(), query, limit=limit, page=page, sort=sort,
+        return self._read(run_search, query, limit=limit, page=page, sort=sort,
                           syntax=syntax, facets=facets, snippets=snippets)
 
     def get(self, article_id: str) -> FullArticle:
         """The whole stored article. Raises ArticleNotFound."""
         from .search.searcher import fetch_article
 
-        return fetch_article(self._fresh(), article_id)
+        return self._read(fetch_article, article_id)
 
     def entities(self, query: str | None = None, top: int = 10, syntax: bool = True) -> tuple[Facet, ...]:
         """Most mentioned people, organisations and places, within a query's matches or overall."""
         from .search.searcher import count_query_entities
 
-        return count_query_entities(self._fresh(), query, top=top, syntax=syntax)
+        return self._read(count_query_entities, query, top=top, syntax=syntax)
 
     def timeline(self, query: str, interval: str = "auto", normalise: bool = False,
                  syntax: bool = True) -> tuple[str, tuple[TimelineBucket, ...]]:
         """Match counts per day/week/month/year; returns (interval, buckets)."""
         from .search.searcher import query_timeline
 
-        return query_timeline(self._fresh(), query, interval=interval, syntax=syntax, normalise=normalise)
+        return self._read(query_timeline, query, interval=interval, syntax=syntax, normalise=normalise)
 
     def stats(self, top: int = 10) -> IndexStats:
         from .search.searcher import index_stats
 
-        return index_stats(self._fresh(), self.path, top=top)
+        return self._read(index_stats, self.path, top=top)
 
 
 def open_index(path: str | os.PathLike = "index", trust: bool = False) -> SearchIndex:
