@@ -113,7 +113,8 @@ def kill_at_random(rng: random.Random, docs: Path, index: Path, outcomes: dict,
     code = process.returncode
     outcomes[(sig.name, code)] = outcomes.get((sig.name, code), 0) + 1
     assert "Traceback" not in stderr and "waiting" not in stderr, stderr  # no stale lock
-    assert code in (0, -signal.SIGKILL, 130), (code, stderr)
+    # -SIGINT: Ctrl-C came while Python itself was starting, before it could handle it
+    assert code in (0, -signal.SIGKILL, 130, -signal.SIGINT), (code, stderr)
     if code == 130:
         assert stderr.strip().splitlines()[-1] == "searchkit: interrupted", stderr
     ids = indexed_ids(index)
