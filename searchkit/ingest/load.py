@@ -47,7 +47,11 @@ def _parse(source: Source, data: bytes) -> Iterator[Article | Failure]:
     if source.kind == "html":
         from .html import parse_html
 
-        yield _with_notes(parse_html(data, path=source.path), notes)
+        from dataclasses import replace
+
+        article = parse_html(data, path=source.path)
+        # Ids are relative to the indexed folder, as for text files.
+        yield _with_notes(replace(article, id=source.rel), notes)
         return
     from .text import parse_seed_text
 
