@@ -174,3 +174,21 @@ def test_rebuild_from_copy_of_folder(tmp_path):
         report = ix.update([tmp_path / "seeds"])
         assert report.added == ix.stats().articles
         assert ix.roots == [str(tmp_path / "seeds")]
+
+
+def test_html_page_indexed_with_title_date_and_relative_id(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "page.html").write_text(
+        "<html><head><title>Bridge opens | Springfield Times</title>"
+        '<meta property="article:published_time" content="2020-05-01T09:00:00Z"></head>'
+        "<body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav><article><h1>Bridge opens</h1>"
+        "<p>The mayor of Springfield opened a new bridge on Friday, officials said.</p>"
+        "<p>Residents welcomed the bridge, which links the two halves of the town.</p></article>"
+        "<footer>Copyright Springfield Times</footer></body></html>", encoding="utf-8")
+    searchkit.index_folder([docs], tmp_path / "ix")
+    with searchkit.open_index(tmp_path / "ix") as ix:
+        hit = ix.search("bridge").hits[0]
+        assert (hit.id, hit.title, hit.date, hit.date_source) == ("page.html", "Bridge opens",
+                                                                  dt.date(2020, 5, 1), "meta")
+        assert ix.search("copyright").total == 0
