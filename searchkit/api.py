@@ -68,8 +68,13 @@ class SearchIndex:
 
     def update(self, paths: Iterable[str | os.PathLike] | None = None,
                progress: Callable[[int, int], None] | None = None,
-               wait: float | None = 0.0, on_wait: Callable[[], None] | None = None) -> IndexReport:
+               wait: float | None = 0.0, on_wait: Callable[[], None] | None = None,
+               extract_entities: bool = True, workers: int | None = None) -> IndexReport:
         """Bring the index in line with the files below `paths` (default: its roots).
+
+        Large jobs use several processes: `workers=0` keeps to this one and
+        `workers=N` forces N. `extract_entities=False` skips the people,
+        organisations and places (to measure what extraction costs).
 
         Only one process writes at a time: while another does, wait up to `wait`
         seconds (None: as long as it takes; on_wait is called once when the wait
@@ -84,7 +89,8 @@ class SearchIndex:
             raise SearchkitError("nothing to index", hint="name a file or folder: searchkit index PATH")
         with writing(self.path, wait=wait, on_wait=on_wait):
             walk = discover(paths)
-            report = update_index(self._fresh(), walk, progress)
+            report = update_index(self._fresh(), walk, progress,
+                                  extract_entities=extract_entities, workers=workers)
             self._ix = self._ix.refresh()
             meta = read_meta(self.path)
             meta["roots"] = sorted(set(meta.get("roots", [])) | set(walk.roots))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ..analysis.entities import extract_entities
 from ..models import Article, Entity
 from .schema import NAME_SEPARATOR, F, day_number
 
@@ -29,6 +28,8 @@ def article_entities(article: Article) -> list[Entity]:
     if article.entities is not None:
         return list(article.entities)
     text = article.body if article.title_derived else f"{article.title}\n\n{article.body}"
+    from ..analysis.entities import extract_entities  # not at import: searching never needs it
+
     return extract_entities(text, dateline=article.dateline)
 
 

@@ -1,0 +1,146 @@
+"""Measuring tools for benchmarks/speed.py: builds in a child process with the
+peak memory of its whole process tree, warm query latencies, cold starts.
+
+Also the child's entry point for a searchkit build:
+
+    python benchmarks/speed_measure.py build INDEX_DIR [--no-entities] [--workers N] FILE...
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PYTHON = sys.executable
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as handle:
+                stat = handle.read()
+        except OSError:
+            continue
+        ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
+        tree.setdefault(ppid, []).append(int(name))
+    return tree
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes of `pid` and all its descendants (Linux /proc)."""
+    tree, total, todo = _children(), 0, [pid]
+    while todo:
+        current = todo.pop()
+        todo.extend(tree.get(current, []))
+        try:
+            with open(f"/proc/{current}/statm") as handle:
+                total += int(handle.read().split()[1]) * PAGE
+        except OSError:
+            continue
+    return total
+
+
+def run_build(command: list[str]) -> dict:
+    """Run a build command; its JSON output plus the peak RSS of its process tree."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, cwd=ROOT, env=_env())
+    peak = 0
+    while proc.poll() is None:
+        if os.path.isdir("/proc"):
+            peak = max(peak, tree_rss(proc.pid))
+        time.sleep(0.05)
+    out = proc.stdout.read().decode()
+    if proc.returncode:
+        raise RuntimeError(f"{command[:3]} failed with {proc.returncode}")
+    result = json.loads(out.strip().splitlines()[-1])
+    result["wall_seconds"] = time.perf_counter() - started
+    result["peak_rss_mb"] = round(max(peak, result.get("maxrss_kb", 0) * 1024) / 2**20, 1)
+    return result
+
+
+def _env() -> dict:
+    env = dict(os.environ, NO_COLOR="1", PYTHONPATH=str(ROOT))
+    return env
+
+
+def folder_bytes(path: str | Path) -> int:
+    return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file())
+
+
+def percentiles(values: list[float]) -> dict:
+    ordered = sorted(values)
+    if not ordered:
+        return {"p50": None, "p95": None, "max": None}
+
+    def at(q: float) -> float:
+        return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+    return {"p50": at(0.50) * 1000, "p95": at(0.95) * 1000, "max": ordered[-1] * 1000}
+
+
+def time_queries(run, queries, rounds: int) -> dict:
+    """Latency of run(query) over the query set: one warm-up round, then `rounds`."""
+    for query in queries:
+        run(query)
+    times: list[float] = []
+    by_kind: dict[str, list[float]] = {}
+    for _ in range(rounds):
+        for query in queries:
+            started = time.perf_counter()
+            run(query)
+            elapsed = time.perf_counter() - started
+            times.append(elapsed)
+            by_kind.setdefault(query.kind, []).append(elapsed)
+    out = percentiles(times)
+    out["by_kind"] = {kind: percentiles(values) for kind, values in by_kind.items()}
+    return out
+
+
+def cold_start(command: list[str], runs: int) -> float:
+    """Median wall time (seconds) of a one-off process."""
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, env=_env())
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def _build_main(argv: list[str]) -> int:
+    index_dir, rest = argv[0], argv[1:]
+    extract = "--no-entities" not in rest
+    workers = None
+    if "--workers" in rest:
+        workers = int(rest[rest.index("--workers") + 1])
+        rest = rest[:rest.index("--workers")] + rest[rest.index("--workers") + 2:]
+    files = [f for f in rest if not f.startswith("--")]
+    sys.path.insert(0, str(ROOT))
+    from searchkit.api import SearchIndex
+
+    started = time.perf_counter()
+    with SearchIndex.create(index_dir) as ix:
+        report = ix.update(files, extract_entities=extract, workers=workers)
+    seconds = time.perf_counter() - started
+    usage = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    print(json.dumps({"articles": report.added, "failed": report.failed, "seconds": seconds,
+                      "maxrss_kb": usage}))
+    return 0
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["build"]:
+        sys.exit(_build_main(sys.argv[2:]))
+    sys.exit("usage: speed_measure.py build INDEX_DIR [--no-entities] [--workers N] FILE...")

@@ -1,0 +1,239 @@
+"""Indexing on several cores.
+
+Worker processes each take whole files from their own queue, read, hash and
+parse them, extract entities, and add the documents to a Whoosh segment of
+their own. This process hands out files, counts the results, and every
+BATCH_ARTICLES articles asks every worker to finish its segment; once all
+have answered it applies the deletions of that batch (changed files) and
+commits the workers' segments in one new index generation. A worker finishes
+a segment only between files, so a commit never splits one file's articles,
+and an interrupted run keeps every batch committed before it.
+
+Whoosh's own multi-process writer parses in the parent and sends documents
+to the workers; here the expensive part (parsing and entity extraction)
+runs in the workers too, and this process is free to merge segments.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+from collections import defaultdict
+
+from whoosh.writing import PostingPool, SegmentWriter
+
+from ..models import Failure
+from .schema import F
+from .writer import BATCH_ARTICLES, FileResult, commit_writer, open_writer, prepare_file_safely, vanished_paths
+
+WORKER_MEMORY_MB = 128
+COMMIT_MEMORY_MB = 128  # for merging segments
+QUEUED_FILES = 2  # files waiting in each worker's queue
+POLL_SECONDS = 1.0
+
+
+def _context():
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def private_temp(writer, name: str, limitmb: int) -> None:
+    """Give `writer` a temporary folder of its own for its posting runs: a
+    Whoosh writer destroys its temporary folder when it finishes, and by
+    default all writers of an index share one."""
+    writer._tempstorage = writer.storage.temp_storage(name)
+    writer.pool = PostingPool(writer._tempstorage, writer.newsegment, limitmb=limitmb)
+
+
+class _SegmentBuilder:
+    """A worker's Whoosh segment, opened at the first document of each batch."""
+
+    def __init__(self, storage, indexname: str, name: str) -> None:
+        self.storage = storage
+        self.indexname = indexname
+        self.tempname = f"{indexname}.{name}.tmp"
+        self.writer = None
+
+    def add(self, doc: dict) -> None:
+        if self.writer is None:
+            ix = self.storage.open_index(self.indexname)
+            self.writer = SegmentWriter(ix, _lk=False, limitmb=WORKER_MEMORY_MB, compound=False)
+            private_temp(self.writer, self.tempname, WORKER_MEMORY_MB)
+        self.writer.add_document(**doc)
+
+    def finish(self):
+        """Write out the segment; return it (None when nothing was added)."""
+        writer, self.writer = self.writer, None
+        if writer is None:
+            return None
+        segment = writer._finalize_segment()
+        writer._tempstorage.destroy()
+        return segment
+
+
+def _next_job(jobs, parent: int):
+    """The next job; None (stop) when the parent process is gone, so that an
+    orphaned worker never holds the index's lock."""
+    while True:
+        try:
+            return jobs.get(timeout=POLL_SECONDS)
+        except queue.Empty:
+            if os.getppid() != parent:
+                return None
+
+
+def _work(storage, indexname, wid, jobs, results, extract_entities, parent) -> None:
+    """A worker's loop: ("file", source, previous) | ("flush",) | None to stop."""
+    builder = _SegmentBuilder(storage, indexname, f"w{wid}")
+    epoch = 0
+    while (job := _next_job(jobs, parent)) is not None:
+        if job[0] == "flush":
+            results.put(("flushed", wid, epoch, builder.finish()))
+            epoch += 1
+            continue
+        source, previous = job[1], job[2]
+        result, docs = prepare_file_safely(source, previous, extract_entities)
+        try:
+            for doc in docs:
+                builder.add(doc)
+        except Exception as exc:  # noqa: BLE001 — reported as this file's failure
+            reason = f"internal error while writing: {type(exc).__name__}: {exc}"
+            result = FileResult(source.path, "failed", failures=[Failure(source.path, reason)])
+        results.put(("file", wid, epoch, result))
+
+
+class _Workers:
+    def __init__(self, ix, count: int, extract_entities: bool) -> None:
+        ctx = _context()
+        self.results = ctx.Queue()
+        self.jobs = [ctx.Queue() for _ in range(count)]
+        self.queued = [0] * count
+        self.procs = [
+            ctx.Process(target=_work, name=f"searchkit-indexer-{wid}", daemon=True,
+                        args=(ix.storage, ix.indexname, wid, self.jobs[wid], self.results,
+                              extract_entities, os.getpid()))
+            for wid in range(count)
+        ]
+        for proc in self.procs:
+            proc.start()
+
+    def feed(self, sources: list, known: dict) -> None:
+        """Top up every worker's queue from `sources` (consumed from the end)."""
+        for wid, jobs in enumerate(self.jobs):
+            while sources and self.queued[wid] < QUEUED_FILES:
+                source = sources.pop()
+                jobs.put(("file", source, known.get(source.path)))
+                self.queued[wid] += 1
+
+    def flush(self) -> None:
+        for jobs in self.jobs:
+            jobs.put(("flush",))
+
+    def receive(self):
+        while True:
+            try:
+                return self.results.get(timeout=POLL_SECONDS)
+            except queue.Empty:
+                dead = [proc for proc in self.procs if not proc.is_alive()]
+                if dead:
+                    raise RuntimeError(f"indexing worker {dead[0].name} stopped (exit code {dead[0].exitcode})")
+
+    def stop(self) -> None:
+        for jobs in self.jobs:
+            jobs.put(None)
+        for proc in self.procs:
+            proc.join()
+
+    def kill(self) -> None:
+        for proc in self.procs:
+            if proc.is_alive():
+                proc.terminate()
+        for proc in self.procs:
+            proc.join()
+
+
+class _Committer:
+    """Holds the index lock; commits the workers' segments batch by batch."""
+
+    def __init__(self, ix) -> None:
+        self.ix = ix
+        self.writer = self._open()
+
+    def _open(self):
+        writer = open_writer(self.ix, COMMIT_MEMORY_MB)
+        private_temp(writer, f"{self.ix.indexname}.main.tmp", COMMIT_MEMORY_MB)
+        return writer
+
+    def commit(self, segments: list, delete_paths: list[str], final: bool) -> None:
+        writer = self.writer
+        for path in delete_paths:
+            writer.delete_by_term(F.PATH, path)
+        commit_writer(writer, segments, final)
+        if final:  # the workers are done with the shared temporary folder
+            writer.storage.temp_storage(f"{writer.indexname}.tmp").destroy()
+        self.writer = None if final else self._open()
+
+    def cancel(self) -> None:
+        if self.writer is not None and not self.writer.is_closed:
+            self.writer.cancel()
+
+
+class _Run:
+    """The bookkeeping of one parallel update."""
+
+    def __init__(self, workers: _Workers, committer: _Committer, tally, total: int, progress) -> None:
+        self.workers, self.committer, self.tally = workers, committer, tally
+        self.total, self.done, self.progress = total, 0, progress
+        self.epoch = 0  # the batch being collected
+        self.articles = defaultdict(int)  # epoch -> articles written
+        self.deletes = defaultdict(list)  # epoch -> paths whose old articles go
+        self.segments: list = []
+        self.flushing = False
+
+    def handle(self, message, final: bool = False) -> None:
+        kind, wid, epoch, payload = message
+        if kind == "file":
+            self.workers.queued[wid] -= 1
+            self.tally.record(payload)
+            if payload.replaces:
+                self.deletes[epoch].append(payload.path)
+            if payload.status in ("added", "updated"):
+                self.articles[epoch] += payload.articles
+            self.done += 1
+            if self.progress:
+                self.progress(self.done, self.total)
+            if not self.flushing and self.articles[self.epoch] >= BATCH_ARTICLES:
+                self.workers.flush()
+                self.flushing = True
+            return
+        self.segments.append(payload)
+        if len(self.segments) == len(self.workers.procs):
+            self.committer.commit(self.segments, self.deletes.pop(self.epoch, []), final)
+            self.segments, self.flushing = [], False
+            self.articles.pop(self.epoch, None)
+            self.epoch += 1
+
+
+def update_parallel(ix, walk, known, tally, progress, extract_entities: bool, count: int) -> None:
+    """Index walk.sources with `count` worker processes (see the module's docstring)."""
+    committer = _Committer(ix)
+    workers = None
+    try:
+        workers = _Workers(ix, count, extract_entities)
+        run = _Run(workers, committer, tally, len(walk.sources), progress)
+        sources = list(reversed(walk.sources))
+        while sources or any(workers.queued) or run.flushing:
+            workers.feed(sources, known)
+            run.handle(workers.receive())
+        run.deletes[run.epoch].extend(vanished_paths(known, walk, tally))
+        workers.flush()
+        run.flushing = True
+        while run.flushing:
+            run.handle(workers.receive(), final=True)
+        workers.stop()
+    except BaseException:
+        if workers is not None:
+            workers.kill()
+        committer.cancel()
+        raise
