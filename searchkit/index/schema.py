@@ -13,7 +13,7 @@ from whoosh import columns, fields
 
 from ..analysis.analyzers import name_analyzer, text_analyzer
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 INDEX_NAME = "articles"
 
 

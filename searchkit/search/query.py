@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from whoosh import query as wq
@@ -25,8 +26,9 @@ from ..errors import QuerySyntaxError
 from ..index.schema import QUERY_FIELDS, F
 
 DEFAULT_FIELDS = (F.TITLE, F.BODY)
-FIELD_BOOSTS = {F.TITLE: 2.0, F.BODY: 1.0}
+FIELD_BOOSTS = {F.TITLE: 0.3, F.BODY: 1.0}  # body holds the title too: see docs/ranking.md
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _FIELD_PREFIX = re.compile(r"(?<![\w\"'])([A-Za-z_]\w*):(?=\S)")
 
 
@@ -95,24 +97,38 @@ def _errors(q: wq.Query) -> list[str]:
 
 
 def plain_query(text: str) -> wq.Query:
-    """Every word of `text` OR-ed over title and body; no operators."""
-    terms = [token.text for token in text_analyzer()(text)]
-    if not terms:
+    """Every word of `text` OR-ed over title and body; no operators.
+
+    A word repeated in the query counts more (query term frequency, as in
+    BM25 and bm25s; Whoosh's own parser drops repeats)."""
+    from .scoring import query_term_weight
+
+    counts = Counter(token.text for token in text_analyzer()(text))
+    if not counts:
         raise QuerySyntaxError("the query has no searchable words", 0)
-    return wq.Or(
-        [wq.Term(field, term, boost=FIELD_BOOSTS[field]) for term in terms for field in DEFAULT_FIELDS]
-    )
+    return wq.Or([
+        wq.Term(field, term, boost=FIELD_BOOSTS[field] * query_term_weight(count))
+        for term, count in counts.items() for field in DEFAULT_FIELDS
+    ])
 
 
 def parse_query(text: str, schema, syntax: bool = True) -> ParsedQuery:
     """Parse the user's query. Raises QuerySyntaxError for a query that cannot be run."""
     if not text or not text.strip():
         raise QuerySyntaxError("empty query", 0, hint="type some words to search for")
+    bad = _SURROGATE.search(text)  # e.g. undecodable bytes in a command-line argument
+    if bad:
+        raise QuerySyntaxError(f"the query holds an undecodable character at position {bad.start() + 1}",
+                               bad.start())
     if not syntax:
         return ParsedQuery(plain_query(text))
     _check_balance(text)
     cleaned, warnings = _unknown_fields(text)
-    q = _parser(schema).parse(cleaned)
+    try:
+        q = _parser(schema).parse(cleaned)
+    except (IndexError, AssertionError):  # whoosh's parser trips on e.g. "<0", "x ANDMAYBE:ANDMAYBE"
+        raise QuerySyntaxError("cannot parse the query: an operator (< > ANDMAYBE …) has nothing to "
+                               "apply to", hint="quote words that contain operators") from None
     errors = _errors(q)
     if errors:
         raise QuerySyntaxError(f"bad query: {errors[0]}")

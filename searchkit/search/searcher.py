@@ -10,7 +10,6 @@ import os
 from collections import Counter
 
 from whoosh import query as wq
-from whoosh import scoring
 
 from ..analysis.analyzers import text_analyzer
 from ..errors import ArticleNotFound
@@ -25,8 +24,10 @@ _TEXT_FIELDS = {F.TITLE, F.BODY}
 _NAME_FIELDS = {F.PERSON, F.ORG, F.PLACE, F.DATELINE, F.AUTHOR}
 
 
-def weighting():
-    return scoring.BM25F(B=0.75, K1=1.2)
+def weighting(recency=None):
+    from .scoring import weighting as news_weighting
+
+    return news_weighting(recency)
 
 
 def _names(stored: dict, field: str) -> tuple[str, ...]:
@@ -34,10 +35,25 @@ def _names(stored: dict, field: str) -> tuple[str, ...]:
     return tuple(name for name in value.split(NAME_SEPARATOR) if name)
 
 
+def _existing_terms(q: wq.Query, reader, cap: int = 500):
+    """(field, text) of the query's terms found in the index, wildcards expanded.
+
+    Leaf by leaf: whoosh3's Query.existing_terms skips every field after the
+    first one (it reuses a variable), so it cannot be used here."""
+    found = 0
+    for leaf in q.leaves():
+        for field, text in leaf.expanded_terms(reader):
+            if found >= cap:
+                return
+            if (field, text) in reader:
+                found += 1
+                yield field, text
+
+
 def _highlight_terms(q: wq.Query, reader) -> frozenset[str]:
     """The analysed words to highlight in body text, wildcards expanded."""
     terms: set[str] = set()
-    for field, text in q.existing_terms(reader, expand=True):
+    for field, text in _existing_terms(q, reader):
         if isinstance(text, bytes):
             text = text.decode("utf-8", "replace")
         if field in _TEXT_FIELDS:
@@ -47,7 +63,7 @@ def _highlight_terms(q: wq.Query, reader) -> frozenset[str]:
     return frozenset(terms)
 
 
-def _hit(stored: dict, score: float, rank: int, terms: frozenset[str]) -> Hit:
+def _hit(stored: dict, score: float, rank: int, terms: frozenset[str] | None) -> Hit:
     return Hit(
         id=stored.get(F.ID, ""),
         title=stored.get(F.TITLE, ""),
@@ -63,7 +79,7 @@ def _hit(stored: dict, score: float, rank: int, terms: frozenset[str]) -> Hit:
         orgs=_names(stored, F.ORG),
         places=_names(stored, F.PLACE),
         authors=_names(stored, F.AUTHOR),
-        snippet=make_snippet(stored.get(F.BODY, ""), terms),
+        snippet=make_snippet(stored.get(F.BODY, ""), terms) if terms is not None else None,
     )
 
 
@@ -86,14 +102,14 @@ def _full_article(stored: dict) -> FullArticle:
 
 
 def run_search(ix, text: str, limit: int = 10, page: int = 1, sort: str = "relevance",
-               syntax: bool = True, facets: int = 0) -> Results:
+               syntax: bool = True, facets: int = 0, snippets: bool = True) -> Results:
     """Search; `facets` > 0 also counts the top entities over all matches."""
     parsed = parse_query(text, ix.schema, syntax=syntax)
     limit, page = max(1, int(limit)), max(1, int(page))
     sortedby = {"sortedby": F.DATE, "reverse": True} if sort == "date" else {}
     with ix.searcher(weighting=weighting()) as searcher:
         results = searcher.search(parsed.query, limit=page * limit, **sortedby)
-        terms = _highlight_terms(parsed.query, searcher.reader())
+        terms = _highlight_terms(parsed.query, searcher.reader()) if snippets else None
         first = (page - 1) * limit
         hits = tuple(
             _hit(results[i].fields(), results[i].score, i + 1, terms)

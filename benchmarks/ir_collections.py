@@ -1,0 +1,129 @@
+"""Readers for the ad-hoc retrieval test collections in ../shared/data/ir/.
+
+Each reader returns a Collection: documents (id, title, body), queries
+(id, text) and relevance judgments {query id: {doc id: grade}} with only the
+relevant pairs kept. Quirks handled (see ../shared/data/MANIFEST.md):
+
+- SMART records (.I/.T/.A/.W/.B/.X) for CISI, Cranfield and MED (CRLF too).
+- Cranfield: cran.qry ids run 001…365 with gaps, but cranqrel numbers the
+  queries 1…225 in file order; judgment code -1 counts as NOT relevant.
+- TIME: TIME.REL numbers documents by their position in TIME.ALL, not by the
+  *TEXT number; it cites 424 and 425, which do not exist (they stay in the
+  judgments, so they count as relevant but unretrievable).
+- MED.REL lines are `qid 0 docid 1`; CISI.REL lines are `qid docid 0 0.0`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class Collection:
+    name: str
+    docs: list[tuple[str, str, str]]  # (id, title, body)
+    queries: list[tuple[str, str]]  # (id, text)
+    qrels: dict[str, dict[str, int]]  # query id -> {doc id: grade > 0}
+
+
+def _read(path: Path) -> str:
+    return path.read_text(encoding="latin-1").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def smart_records(path: Path) -> list[tuple[str, dict[str, str]]]:
+    """`.I n` records as (id, {section letter: text})."""
+    records: list[tuple[str, dict[str, str]]] = []
+    section = None
+    for line in _read(path).split("\n"):
+        match = re.match(r"^\.([A-Z])(?:\s+(\S+))?\s*$", line)
+        if match and match[1] == "I":
+            records.append((match[2], {}))
+            section = None
+        elif match:
+            section = match[1]
+            records[-1][1].setdefault(section, "")
+        elif records and section:
+            fields = records[-1][1]
+            fields[section] += line + "\n"
+    return records
+
+
+def _smart_docs(path: Path) -> list[tuple[str, str, str]]:
+    return [
+        (str(int(doc_id)), " ".join(f.get("T", "").split()), " ".join(f.get("W", "").split()))
+        for doc_id, f in smart_records(path)
+    ]
+
+
+def _smart_queries(path: Path, renumber: bool = False) -> list[tuple[str, str]]:
+    out = []
+    for position, (qid, f) in enumerate(smart_records(path), start=1):
+        text = " ".join((f.get("W", "") + " " + f.get("T", "")).split())
+        out.append((str(position) if renumber else str(int(qid)), text))
+    return out
+
+
+def _qrels(lines, q_col: int, d_col: int, grade_col: int | None) -> dict[str, dict[str, int]]:
+    qrels: dict[str, dict[str, int]] = {}
+    for line in lines:
+        parts = line.split()
+        if len(parts) <= max(q_col, d_col):
+            continue
+        grade = int(float(parts[grade_col])) if grade_col is not None else 1
+        if grade_col is not None and grade < 1:
+            continue  # Cranfield -1: not relevant
+        qrels.setdefault(str(int(parts[q_col])), {})[str(int(parts[d_col]))] = 1
+    return qrels
+
+
+def load_cisi(root: Path) -> Collection:
+    d = root / "cisi"
+    qrels = _qrels(_read(d / "CISI.REL").splitlines(), 0, 1, None)
+    return Collection("CISI", _smart_docs(d / "CISI.ALL"), _smart_queries(d / "CISI.QRY"), qrels)
+
+
+def load_cranfield(root: Path) -> Collection:
+    d = root / "cranfield"
+    lines = _read(d / "cranqrel").splitlines()
+    qrels = _qrels(lines, 0, 1, None)
+    not_relevant = {(p[0], p[1]) for p in (ln.split() for ln in lines) if len(p) == 3 and p[2] == "-1"}
+    for qid, did in not_relevant:
+        qrels.get(str(int(qid)), {}).pop(str(int(did)), None)
+    queries = _smart_queries(d / "cran.qry", renumber=True)
+    return Collection("Cranfield", _smart_docs(d / "cran.all.1400"), queries, qrels)
+
+
+def load_med(root: Path) -> Collection:
+    d = root / "med"
+    qrels = _qrels(_read(d / "MED.REL").splitlines(), 0, 2, None)
+    return Collection("MED", _smart_docs(d / "MED.ALL"), _smart_queries(d / "MED.QRY"), qrels)
+
+
+def load_time(root: Path) -> Collection:
+    d = root / "time"
+    parts = re.split(r"^\*TEXT[^\n]*\n", _read(d / "TIME.ALL"), flags=re.M)[1:]
+    docs = []
+    for position, part in enumerate(parts, start=1):
+        body = " ".join(part.replace("*STOP", " ").split())
+        docs.append((str(position), "", body))
+    queries = []
+    for match in re.finditer(r"^\*FIND\s+(\d+)\s*\n(.*?)(?=^\*FIND|^\*STOP|\Z)", _read(d / "TIME.QUE"),
+                             flags=re.M | re.S):
+        queries.append((str(int(match[1])), " ".join(match[2].split())))
+    qrels: dict[str, dict[str, int]] = {}
+    for line in _read(d / "TIME.REL").splitlines():
+        numbers = line.split()
+        if len(numbers) > 1:
+            qrels[str(int(numbers[0]))] = {str(int(n)): 1 for n in numbers[1:]}
+    return Collection("TIME", docs, queries, qrels)
+
+
+LOADERS = {"cisi": load_cisi, "cranfield": load_cranfield, "time": load_time, "med": load_med}
+
+
+def load_collection(name: str, root: Path) -> Collection:
+    collection = LOADERS[name](root)
+    collection.queries = [(qid, text) for qid, text in collection.queries if collection.qrels.get(qid)]
+    return collection
