@@ -21,9 +21,10 @@ import os
 import queue
 from collections import defaultdict
 
-from whoosh.writing import PostingPool, SegmentWriter
+from whoosh.writing import SegmentWriter
 
 from ..models import Failure
+from .fastindex import speed_up
 from .schema import F
 from .writer import BATCH_ARTICLES, FileResult, commit_writer, open_writer, prepare_file_safely, vanished_paths
 
@@ -36,14 +37,6 @@ POLL_SECONDS = 1.0
 def _context():
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-
-
-def private_temp(writer, name: str, limitmb: int) -> None:
-    """Give `writer` a temporary folder of its own for its posting runs: a
-    Whoosh writer destroys its temporary folder when it finishes, and by
-    default all writers of an index share one."""
-    writer._tempstorage = writer.storage.temp_storage(name)
-    writer.pool = PostingPool(writer._tempstorage, writer.newsegment, limitmb=limitmb)
 
 
 class _SegmentBuilder:
@@ -59,7 +52,9 @@ class _SegmentBuilder:
         if self.writer is None:
             ix = self.storage.open_index(self.indexname)
             self.writer = SegmentWriter(ix, _lk=False, limitmb=WORKER_MEMORY_MB, compound=False)
-            private_temp(self.writer, self.tempname, WORKER_MEMORY_MB)
+            # A temporary folder of its own: a Whoosh writer destroys its temporary
+            # folder when it finishes, and by default all writers of an index share one.
+            speed_up(self.writer, WORKER_MEMORY_MB, self.storage.temp_storage(self.tempname))
         self.writer.add_document(**doc)
 
     def finish(self):
@@ -162,7 +157,7 @@ class _Committer:
 
     def _open(self):
         writer = open_writer(self.ix, COMMIT_MEMORY_MB)
-        private_temp(writer, f"{self.ix.indexname}.main.tmp", COMMIT_MEMORY_MB)
+        speed_up(writer, COMMIT_MEMORY_MB, writer.storage.temp_storage(f"{self.ix.indexname}.main.tmp"))
         return writer
 
     def commit(self, segments: list, delete_paths: list[str], final: bool) -> None:

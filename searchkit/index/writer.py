@@ -26,6 +26,7 @@ from ..ingest.discover import Source, Walk
 from ..ingest.load import parse_source, read_source
 from ..models import Article, Failure, IndexReport
 from .documents import article_document, article_entities
+from .fastindex import speed_up, toc_schema
 from .schema import F
 
 BATCH_ARTICLES = 5000
@@ -155,9 +156,11 @@ def open_writer(ix, limitmb: int = WRITER_MEMORY_MB):
     compound segment is copied into memory each time a searcher opens it,
     which cost a cold one-off search about 100 ms and 150 MB on Reuters."""
     try:
-        return ix.writer(limitmb=limitmb, compound=False)
+        writer = ix.writer(limitmb=limitmb, compound=False)
     except LockError:
         raise IndexLocked("the index is being written by another process") from None
+    speed_up(writer, limitmb)
+    return writer
 
 
 def commit_writer(writer, segments=(), final: bool = True) -> None:
@@ -172,7 +175,7 @@ def commit_writer(writer, segments=(), final: bool = True) -> None:
         else:
             writer._close_segment()
         kept.extend(segment for segment in segments if segment is not None)
-        TOC(writer.schema, kept, writer.generation).write(writer.storage, writer.indexname)
+        TOC(toc_schema(writer), kept, writer.generation).write(writer.storage, writer.indexname)
         if final:
             clean_files(writer.storage, writer.indexname, writer.generation, kept)
     except BaseException:

@@ -1,0 +1,74 @@
+"""Fused analysis gives exactly what Whoosh's analysers give, on real text."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import ROOT, SEED_ARTICLE
+
+from searchkit.api import SearchIndex
+from searchkit.index import fastindex
+from searchkit.index.schema import F, build_schema
+
+
+def real_texts() -> list[str]:
+    texts = [SEED_ARTICLE.read_text(encoding="utf-8")]
+    for path in sorted((ROOT / "seeds").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines()[:400]:
+            row = json.loads(line)
+            texts += [row.get("title") or "", row.get("text") or ""]
+    texts += ["", "   ", "'s", "a's", "The THE the", "x" * 300, "naïve café ÉCOLE ß straße", "it's 10-K's"]
+    return texts
+
+
+@pytest.mark.parametrize("name", [F.BODY, F.TITLE, F.PERSON, F.PLACE, F.DATELINE])
+def test_fused_analysis_equals_whoosh(name):
+    field = build_schema()[name]
+    fused = fastindex.fused_analysis(field)
+    assert fused is not None, f"{name} should take the fused path"
+    for text in real_texts():
+        assert sorted(fused(text)) == sorted(field.index(text)), text[:80]
+
+
+def test_unrecognised_analysis_keeps_whoosh_path():
+    from whoosh import fields
+    from whoosh.analysis import NgramFilter, RegexTokenizer, StemmingAnalyzer
+
+    assert fastindex.fused_analysis(fields.TEXT(analyzer=RegexTokenizer() | NgramFilter(2, 3))) is None
+    assert fastindex.fused_analysis(fields.ID()) is None
+    assert fastindex.fused_analysis(fields.TEXT(analyzer=StemmingAnalyzer(), phrase=False)) is None
+
+
+def postings(path) -> list:
+    with SearchIndex.open(path) as ix:
+        with ix._ix.reader() as reader:
+            out = []
+            for fieldname, text in reader.all_terms():
+                if fieldname in (F.BODY, F.TITLE, F.PERSON, F.PLACE):
+                    m = reader.postings(fieldname, text)
+                    places = []
+                    while m.is_active():
+                        places.append((reader.stored_fields(m.id())[F.ID], m.value_as("positions")))
+                        m.next()
+                    out.append((fieldname, text, reader.frequency(fieldname, text), sorted(places)))
+            return sorted(out)
+
+
+def test_index_is_the_same_with_and_without_fusion(tmp_path, monkeypatch):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "seed.txt").write_text(SEED_ARTICLE.read_text(encoding="utf-8"), encoding="utf-8")
+    rows = [json.loads(line) for line in (ROOT / "seeds" / "wikinews-politics.jsonl").read_text().splitlines()[:60]]
+    (docs / "some.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    with SearchIndex.create(tmp_path / "fused") as ix:
+        ix.update([docs], workers=0)
+    monkeypatch.setattr(fastindex, "install", lambda w: [])
+    with SearchIndex.create(tmp_path / "plain") as ix:
+        ix.update([docs], workers=0)
+    assert postings(tmp_path / "fused") == postings(tmp_path / "plain")
+    with SearchIndex.open(tmp_path / "fused") as ix:  # the schema written is the clean one
+        assert "index" not in vars(ix._ix.schema[F.BODY])
+        fused_total = ix.search('"prime minister" OR pakistan').total
+    with SearchIndex.open(tmp_path / "plain") as ix:
+        assert ix.search('"prime minister" OR pakistan').total == fused_total > 0
