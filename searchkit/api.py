@@ -118,7 +118,8 @@ class SearchIndex:
                 time.sleep(0.02 * (attempt + 1))
 
     def search(self, query: str, limit: int = 10, page: int = 1, sort: str = "relevance",
-               syntax: bool = True, facets: int = 0, snippets: bool = True) -> Results:
+               syntax: bool = True, facets: int = 0, snippets: bool = True, today=None,
+               recency: float = 0.0, operator: str | None = None, group: bool = True) -> Results:
         """Ranked (BM25F) or newest-first results for `query`.
 
         syntax=False treats the text as plain words (no operators). facets=N
@@ -128,7 +129,38 @@ class SearchIndex:
         if sort not in SORTS:
             raise SearchkitError(f"unknown sort {sort!r}", hint="use 'relevance' or 'date'")
         return self._read(run_search, query, limit=limit, page=page, sort=sort,
-                          syntax=syntax, facets=facets, snippets=snippets)
+                          syntax=syntax, facets=facets, snippets=snippets, today=today,
+                          recency=recency, group=group, **_operator(operator))
+
+    def iter_all(self, query: str, sort: str = "relevance", syntax: bool = True, today=None,
+                 recency: float = 0.0, snippets: bool = True):
+        """Every match as a Hit, one at a time (for export); keep the index open while iterating."""
+        from .search.searcher import iter_hits
+
+        if sort not in SORTS:
+            raise SearchkitError(f"unknown sort {sort!r}", hint="use 'relevance' or 'date'")
+        return iter_hits(self._fresh(), query, sort=sort, syntax=syntax, today=today,
+                         recency=recency, snippets=snippets)
+
+    def similar(self, article_id: str, limit: int = 10) -> Results:
+        """Articles like `article_id`, from its key terms. Raises ArticleNotFound."""
+        from .search.related import similar_articles
+
+        return similar_articles(self._fresh(), article_id, limit=limit)
+
+    def cooccur(self, query: str, top: int = 10, syntax: bool = True, today=None) -> tuple[Facet, ...]:
+        """Entities appearing most with `query` (e.g. 'person:Faiz Hamid'), counted per article."""
+        from .search.related import cooccurring
+
+        return cooccurring(self._fresh(), query, top=top, syntax=syntax, today=today)
+
+    def explain(self, query: str, article_id: str, syntax: bool = True, today=None,
+                recency: float = 0.0):
+        """Why `article_id` scores what it does for `query`: per term and field, and recency."""
+        from .search.related import explain_article
+
+        return explain_article(self._fresh(), query, article_id, syntax=syntax, today=today,
+                               recency=recency)
 
     def get(self, article_id: str) -> FullArticle:
         """The whole stored article. Raises ArticleNotFound."""
@@ -153,6 +185,10 @@ class SearchIndex:
         from .search.searcher import index_stats
 
         return self._read(index_stats, self.path, top=top)
+
+
+def _operator(operator: str | None) -> dict:
+    return {"operator": operator} if operator else {}
 
 
 def open_index(path: str | os.PathLike = "index", trust: bool = False) -> SearchIndex:

@@ -87,7 +87,8 @@ class Hit:
     places: tuple[str, ...] = ()
     authors: tuple[str, ...] = ()
     snippet: Snippet | None = None
-    duplicates: int = 0
+    duplicates: int = 0  # near-copies folded into this hit ("+N similar")
+    duplicate_ids: tuple[str, ...] = ()  # their ids, one step away
 
     @property
     def entities(self) -> tuple[Entity, ...]:

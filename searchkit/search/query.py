@@ -32,10 +32,15 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _FIELD_PREFIX = re.compile(r"(?<![\w\"'])([A-Za-z_]\w*):(?=\S)")
 
 
+OPERATORS = ("and", "or", "and-or")
+DEFAULT_OPERATOR = "and-or"  # AND, then OR when nothing has every word: docs/ranking.md
+
+
 @dataclass(frozen=True)
 class ParsedQuery:
     query: wq.Query
     warnings: tuple[str, ...] = ()
+    fallback: wq.Query | None = None  # the OR form, run when the AND form finds nothing
 
 
 def _check_balance(text: str) -> None:
@@ -75,8 +80,11 @@ def _unknown_fields(text: str) -> tuple[str, list[str]]:
     return _FIELD_PREFIX.sub(replace, text), warnings
 
 
-def _parser(schema):
-    parser = MultifieldParser(list(DEFAULT_FIELDS), schema, fieldboosts=FIELD_BOOSTS)
+def _parser(schema, group=None):
+    from whoosh.qparser import AndGroup
+
+    parser = MultifieldParser(list(DEFAULT_FIELDS), schema, fieldboosts=FIELD_BOOSTS,
+                              group=group or AndGroup)
     # + and - are operators only at the start of a word ("2021-13" is one term).
     plus_minus = PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-")
     for plugin in (GtLtPlugin(), FuzzyTermPlugin(), plus_minus):
@@ -112,20 +120,58 @@ def plain_query(text: str) -> wq.Query:
     ])
 
 
-def parse_query(text: str, schema, syntax: bool = True) -> ParsedQuery:
-    """Parse the user's query. Raises QuerySyntaxError for a query that cannot be run."""
+def parse_query(text: str, schema, syntax: bool = True, today=None,
+                operator: str = DEFAULT_OPERATOR) -> ParsedQuery:
+    """Parse the user's query. Raises QuerySyntaxError for a query that cannot be run.
+
+    `operator` joins words that have no operator between them: "and", "or",
+    or "and-or" (AND, with the OR form as `fallback`). `today` fixes the day
+    that relative dates count from (default: SEARCHKIT_TODAY, else the clock)."""
     if not text or not text.strip():
         raise QuerySyntaxError("empty query", 0, hint="type some words to search for")
     bad = _SURROGATE.search(text)  # e.g. undecodable bytes in a command-line argument
     if bad:
         raise QuerySyntaxError(f"the query holds an undecodable character at position {bad.start() + 1}",
                                bad.start())
+    if operator not in OPERATORS:
+        raise QuerySyntaxError(f"unknown operator {operator!r}", None, hint="use and, or or and-or")
     if not syntax:
         return ParsedQuery(plain_query(text))
+    from .dates_query import resolve_today, rewrite_dates
+    from .rewrite import check_operators, rewrite_near
+
     _check_balance(text)
-    cleaned, warnings = _unknown_fields(text)
+    check_operators(text)
+    cleaned, warnings = _unknown_fields(rewrite_dates(rewrite_near(text), resolve_today(today)))
+    q = _parse(schema, cleaned, operator == "or")
+    fallback = or_fallback(q) if operator == "and-or" else None
+    return ParsedQuery(q, tuple(warnings), fallback)
+
+
+def _is_text_clause(q: wq.Query) -> bool:
+    return all(leaf.field() in DEFAULT_FIELDS for leaf in q.leaves())
+
+
+def or_fallback(q: wq.Query) -> wq.Query | None:
+    """The AND of free words loosened to OR; field filters (date:, person:, …)
+    and NOT clauses stay required. None when there is nothing to loosen."""
+    if isinstance(q, wq.AndNot):
+        loose = or_fallback(q.a)
+        return wq.AndNot(loose, q.b) if loose is not None else None
+    if not isinstance(q, wq.And):
+        return None
+    words = [c for c in q.subqueries if _is_text_clause(c)]
+    if len(words) < 2:
+        return None
+    filters = [c for c in q.subqueries if not _is_text_clause(c)]
+    return wq.And(filters + [wq.Or(words)]) if filters else wq.Or(words)
+
+
+def _parse(schema, cleaned: str, any_word: bool) -> wq.Query:
+    from whoosh.qparser import OrGroup
+
     try:
-        q = _parser(schema).parse(cleaned)
+        q = _parser(schema, OrGroup if any_word else None).parse(cleaned)
     except (IndexError, AssertionError):  # whoosh's parser trips on e.g. "<0", "x ANDMAYBE:ANDMAYBE"
         raise QuerySyntaxError("cannot parse the query: an operator (< > ANDMAYBE …) has nothing to "
                                "apply to", hint="quote words that contain operators") from None
@@ -134,4 +180,4 @@ def parse_query(text: str, schema, syntax: bool = True) -> ParsedQuery:
         raise QuerySyntaxError(f"bad query: {errors[0]}")
     if isinstance(q, wq.NullQuery.__class__) or q is wq.NullQuery:
         raise QuerySyntaxError("the query has no searchable words (only stop words?)", 0)
-    return ParsedQuery(q, tuple(warnings))
+    return q

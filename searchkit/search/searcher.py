@@ -16,7 +16,10 @@ from ..errors import ArticleNotFound
 from ..index.schema import NAME_SEPARATOR, F, number_day
 from ..models import FullArticle, Hit, IndexStats, Results, TimelineBucket
 from .facets import article_days, build_timeline, count_entities
-from .query import parse_query
+from .duplicates import group_duplicates
+from .limits import TIME_LIMIT, cap_expansions, timed_search
+from .query import DEFAULT_OPERATOR, parse_query
+from .suggest import SUGGEST_BELOW, suggest_query
 from .snippets import make_snippet
 
 SORTS = ("relevance", "date")
@@ -101,28 +104,92 @@ def _full_article(stored: dict) -> FullArticle:
     )
 
 
+def _page_hits(results, page: int, limit: int, terms, group: bool) -> tuple[Hit, ...]:
+    """The page's hits; with `group`, near-duplicates fold into their best-ranked copy."""
+    from dataclasses import replace
+
+    window = [(results[i].fields(), results[i].score) for i in range(len(results.top_n))]
+    if group:
+        grouped = group_duplicates(window, lambda item: item[0].get(F.BODY, ""))
+    else:
+        grouped = [(item, []) for item in window]
+    first = (page - 1) * limit
+    hits = []
+    for rank, ((stored, score), folded) in enumerate(grouped[first:first + limit], start=first + 1):
+        hit = _hit(stored, score, rank, terms)
+        if folded:
+            ids = tuple(item[0].get(F.ID, "") for item in folded)
+            hit = replace(hit, duplicates=len(ids), duplicate_ids=ids)
+        hits.append(hit)
+    return tuple(hits)
+
+
+FALLBACK_WARNING = "no article has all the words; showing articles with any of them"
+
+
+def _collect(searcher, parsed, window: int, sortedby: dict):
+    """Run the query (then its OR fallback when nothing matched) within the time limit."""
+    q, warnings = cap_expansions(parsed.query, searcher.reader())
+    results, timed_out = timed_search(searcher, q, window, **sortedby)
+    if not len(results) and parsed.fallback is not None:
+        q, more = cap_expansions(parsed.fallback, searcher.reader())
+        results, timed_out = timed_search(searcher, q, window, **sortedby)
+        if len(results):
+            warnings = warnings + more + [FALLBACK_WARNING]
+    if timed_out:
+        warnings.append(f"the search took longer than {TIME_LIMIT:g} s; showing the matches found so far")
+    return q, results, warnings
+
+
 def run_search(ix, text: str, limit: int = 10, page: int = 1, sort: str = "relevance",
-               syntax: bool = True, facets: int = 0, snippets: bool = True) -> Results:
-    """Search; `facets` > 0 also counts the top entities over all matches."""
-    parsed = parse_query(text, ix.schema, syntax=syntax)
+               syntax: bool = True, facets: int = 0, snippets: bool = True, today=None,
+               recency: float = 0.0, operator: str = DEFAULT_OPERATOR, group: bool = True) -> Results:
+    """Search; `facets` > 0 also counts the top entities over all matches.
+
+    `recency` > 0 multiplies scores by a factor that decays with age (see
+    scoring.Recency); `group` folds near-duplicates into "+N similar"."""
+    parsed = parse_query(text, ix.schema, syntax=syntax, today=today, operator=operator)
     limit, page = max(1, int(limit)), max(1, int(page))
     sortedby = {"sortedby": F.DATE, "reverse": True} if sort == "date" else {}
-    with ix.searcher(weighting=weighting()) as searcher:
-        results = searcher.search(parsed.query, limit=page * limit, **sortedby)
-        terms = _highlight_terms(parsed.query, searcher.reader()) if snippets else None
-        first = (page - 1) * limit
-        hits = tuple(
-            _hit(results[i].fields(), results[i].score, i + 1, terms)
-            for i in range(first, min(len(results.top_n), page * limit))
-        )
+    window = page * limit * (2 if group else 1) + (10 if group else 0)
+    with ix.searcher(weighting=weighting(_recency(recency, today))) as searcher:
+        q, results, warnings = _collect(searcher, parsed, window, sortedby)
+        terms = _highlight_terms(q, searcher.reader()) if snippets else None
+        hits = _page_hits(results, page, limit, terms, group)
         facet_values = ()
         if facets:
-            docnums = searcher.docs_for_query(parsed.query)
-            facet_values = count_entities(searcher.reader(), docnums, top=facets)
+            facet_values = count_entities(searcher.reader(), searcher.docs_for_query(q), top=facets)
+        suggestion = None
+        if syntax and (len(results) < SUGGEST_BELOW or FALLBACK_WARNING in warnings):
+            suggestion = suggest_query(searcher, text)
         return Results(
             query=text, total=len(results), hits=hits, page=page, limit=limit, sort=sort,
-            warnings=parsed.warnings, facets=facet_values,
+            warnings=tuple(parsed.warnings) + tuple(warnings), facets=facet_values,
+            suggestion=suggestion,
         )
+
+
+def _recency(weight: float, today):
+    if not weight:
+        return None
+    from .dates_query import resolve_today
+    from .scoring import Recency
+
+    return Recency(resolve_today(today), weight)
+
+
+def iter_hits(ix, text: str, sort: str = "relevance", syntax: bool = True, today=None,
+              recency: float = 0.0, operator: str = DEFAULT_OPERATOR, snippets: bool = True):
+    """Every match as a Hit, in rank (or date) order, built one at a time: for
+    exporting without holding all hits in memory (Whoosh keeps only docnums)."""
+    parsed = parse_query(text, ix.schema, syntax=syntax, today=today, operator=operator)
+    sortedby = {"sortedby": F.DATE, "reverse": True} if sort == "date" else {}
+    with ix.searcher(weighting=weighting(_recency(recency, today))) as searcher:
+        q, results, _ = _collect(searcher, parsed, None, sortedby)
+        terms = _highlight_terms(q, searcher.reader()) if snippets else None
+        for index in range(len(results.top_n)):
+            found = results[index]
+            yield _hit(found.fields(), found.score, index + 1, terms)
 
 
 def count_query_entities(ix, text: str | None, top: int = 10, syntax: bool = True):

@@ -1,0 +1,52 @@
+"""Near-duplicate articles (wire copies, re-posts), grouped at query time.
+
+Each article's fingerprint is a bottom-k MinHash sketch of its word 4-shingles,
+computed from the stored body when a result page is built. Two articles whose
+estimated shingle resemblance reaches SIMILARITY are copies: the lower-ranked
+one folds into the higher as "+N similar" (Hit.duplicates, Hit.duplicate_ids).
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+SHINGLE = 4
+SKETCH = 64
+SIMILARITY = 0.7
+MIN_WORDS = 25  # shorter texts are too small to call copies of each other
+_WORD = re.compile(r"\w+")
+
+
+def fingerprint(text: str) -> frozenset[int]:
+    """The SKETCH smallest hashes of the text's word shingles (empty when too short)."""
+    words = _WORD.findall((text or "").lower())
+    if len(words) < MIN_WORDS:
+        return frozenset()
+    shingles = {" ".join(words[i:i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
+    hashes = sorted({zlib.crc32(s.encode("utf-8")) for s in shingles})
+    return frozenset(hashes[:SKETCH])
+
+
+def resemblance(a: frozenset[int], b: frozenset[int]) -> float:
+    """Bottom-k estimate of the Jaccard resemblance of two shingle sets."""
+    if not a or not b:
+        return 0.0
+    union_sketch = sorted(a | b)[:SKETCH]
+    return sum(1 for h in union_sketch if h in a and h in b) / len(union_sketch)
+
+
+def group_duplicates(items: list, text_of, threshold: float = SIMILARITY) -> list[tuple[object, list]]:
+    """Fold near-duplicates into the first (best-ranked) of their group.
+
+    Returns [(kept item, [folded items])] in the original order."""
+    groups: list[tuple[object, list, frozenset[int]]] = []
+    for item in items:
+        sketch = fingerprint(text_of(item))
+        for kept, folded, kept_sketch in groups:
+            if resemblance(sketch, kept_sketch) >= threshold:
+                folded.append(item)
+                break
+        else:
+            groups.append((item, [], sketch))
+    return [(kept, folded) for kept, folded, _ in groups]

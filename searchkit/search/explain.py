@@ -1,0 +1,88 @@
+"""Explain: why a hit scored what it did, per term and field, and the recency factor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import ArticleNotFound
+from ..index.schema import F, number_day
+
+
+@dataclass(frozen=True)
+class TermScore:
+    field: str
+    term: str
+    frequency: float  # occurrences in the field (Whoosh's term weight)
+    boost: float
+    score: float
+
+
+@dataclass(frozen=True)
+class Explanation:
+    article_id: str
+    query: str
+    score: float  # what the search ranked the hit by
+    parts: tuple[TermScore, ...]
+    recency_factor: float = 1.0
+    matched: bool = True
+
+    def lines(self) -> list[str]:
+        """A readable breakdown, one line per matched term and field."""
+        out = [f"{self.article_id}: score {self.score:.3f} for {self.query!r}"]
+        if not self.matched:
+            out.append("  the article does not match the query")
+        for part in self.parts:
+            out.append(f"  {part.field + ':' + part.term:<26} tf {part.frequency:<4g} "
+                       f"boost {part.boost:<4g} -> {part.score:.3f}")
+        if self.recency_factor != 1.0:
+            out.append(f"  × recency factor {self.recency_factor:.3f}")
+        return out
+
+
+def _leaf_boosts(q) -> dict[tuple[str, object], float]:
+    """(field, term) -> the boost of the leaf it comes from, parents' boosts included."""
+    boosts: dict[tuple[str, object], float] = {}
+
+    def walk(node, inherited: float) -> None:
+        boost = inherited * getattr(node, "boost", 1.0)
+        if node.is_leaf():
+            for field, text in node.terms():
+                boosts[(field, text)] = max(boosts.get((field, text), 0.0), boost)
+            return
+        for child in node.children():
+            walk(child, boost)
+
+    walk(q, 1.0)
+    return boosts
+
+
+def explain_hit(searcher, q, docnum: int, article_id: str, text: str, recency=None) -> Explanation:
+    from .searcher import _existing_terms
+
+    boosts = _leaf_boosts(q)
+    parts = []
+    for field, term in _existing_terms(q, searcher.reader()):
+        matcher = searcher.postings(field, term, weighting=searcher.weighting)
+        matcher.skip_to(docnum)
+        if not matcher.is_active() or matcher.id() != docnum:
+            continue
+        boost = boosts.get((field, term), 1.0)
+        shown = term.decode("utf-8", "replace") if isinstance(term, bytes) else str(term)
+        parts.append(TermScore(field, shown, matcher.weight(), boost, matcher.score() * boost))
+    factor = 1.0
+    if recency is not None:
+        factor = recency.factor(number_day(searcher.reader().column_reader(F.DATE)[docnum]))
+    matched = _matches(searcher, q, docnum)
+    return Explanation(article_id, text, sum(p.score for p in parts) * factor, tuple(parts),
+                       factor, matched)
+
+
+def _matches(searcher, q, docnum: int) -> bool:
+    return docnum in set(searcher.docs_for_query(q))
+
+
+def find_docnum(searcher, article_id: str) -> int:
+    docnum = searcher.document_number(id=article_id)
+    if docnum is None:
+        raise ArticleNotFound(f"no article with id {article_id!r}")
+    return docnum

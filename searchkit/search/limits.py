@@ -1,0 +1,50 @@
+"""Keeping expensive queries cheap: capped wildcard expansion and a time limit.
+
+A leading wildcard (`*stan`) or a fuzzy term over a large vocabulary can
+expand to thousands of words; each expansion is capped at WILDCARD_CAP words
+(with a warning). Collecting stops after TIME_LIMIT seconds: the hits found so
+far come back, with a warning, instead of a query that never ends.
+"""
+
+from __future__ import annotations
+
+from whoosh import query as wq
+
+WILDCARD_CAP = 1000
+TIME_LIMIT = 5.0
+
+
+def cap_expansions(q: wq.Query, reader, cap: int = WILDCARD_CAP) -> tuple[wq.Query, list[str]]:
+    """Replace each multi-term leaf (wildcard, prefix, fuzzy, regex) that expands
+    to more than `cap` words by an OR of its first `cap` words."""
+    warnings: list[str] = []
+
+    def visit(node: wq.Query) -> wq.Query:
+        if isinstance(node, wq.MultiTerm) and not isinstance(node, wq.Term):
+            words = []
+            for word in node._btexts(reader):
+                words.append(word)
+                if len(words) > cap:
+                    break
+            if len(words) > cap:
+                text = getattr(node, "text", "?")
+                warnings.append(f"'{node.fieldname}:{text}' matches more than {cap} words; "
+                                f"searched the first {cap} only (make the pattern longer)")
+                return wq.Or([wq.Term(node.fieldname, w, boost=node.boost) for w in words[:cap]])
+            return node
+        return node.apply(visit)
+
+    return visit(q), warnings
+
+
+def timed_search(searcher, q: wq.Query, limit: int | None, time_limit: float = TIME_LIMIT, **options):
+    """searcher.search with a time limit: (whoosh Results, timed_out)."""
+    from whoosh.collectors import TimeLimit, TimeLimitCollector
+
+    collector = searcher.collector(limit=limit, **options)
+    timed = TimeLimitCollector(collector, timelimit=time_limit, use_alarm=False)
+    try:
+        searcher.search_with_collector(q, timed)
+    except TimeLimit:
+        return timed.results(), True
+    return timed.results(), False

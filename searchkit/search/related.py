@@ -1,0 +1,73 @@
+"""More like this, co-occurring entities, and explain — lookups around one article or entity."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..index.documents import decode_entities
+from ..index.schema import ENTITY_FIELDS, F
+from ..models import Facet, FacetValue, Results
+from .explain import Explanation, explain_hit, find_docnum
+from .query import DEFAULT_OPERATOR, parse_query
+
+SIMILAR_TERMS = 12
+_ENTITY_QUERY = re.compile(r"^\s*(person|org|place):\s*\"?([^\"]+?)\"?\s*$", re.IGNORECASE)
+
+
+def similar_articles(ix, article_id: str, limit: int = 10) -> Results:
+    """Articles sharing the key terms (Bo1-weighted) of article `article_id`."""
+    from .searcher import _hit, weighting
+
+    with ix.searcher(weighting=weighting()) as searcher:
+        docnum = find_docnum(searcher, article_id)
+        body = searcher.stored_fields(docnum).get(F.BODY, "")
+        found = searcher.more_like(docnum, F.BODY, text=body, top=limit, numterms=SIMILAR_TERMS)
+        hits = tuple(_hit(hit.fields(), hit.score, rank, None)
+                     for rank, hit in enumerate(found, start=1))
+        return Results(query=f"similar:{article_id}", total=len(hits), hits=hits, limit=limit)
+
+
+def entity_query(text: str) -> tuple[str, tuple[str, str] | None]:
+    """`person:Faiz Hamid` -> ('person:"Faiz Hamid"', ('person', 'faiz hamid'))."""
+    match = _ENTITY_QUERY.match(text)
+    if not match:
+        return text, None
+    kind, name = match[1].lower(), " ".join(match[2].split())
+    return f'{kind}:"{name}"', (kind, name.lower())
+
+
+def cooccurring(ix, text: str, top: int = 10, syntax: bool = True, today=None) -> tuple[Facet, ...]:
+    """Entities that appear most in the articles matching `text` (counted once
+    per article); for `kind:Name`, the entity itself is left out."""
+    query_text, target = entity_query(text)
+    parsed = parse_query(query_text, ix.schema, syntax=syntax, today=today, operator=DEFAULT_OPERATOR)
+    counters = {kind: Counter() for kind in ENTITY_FIELDS}
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        if not reader.doc_count():
+            return tuple(Facet(kind, ()) for kind in counters)
+        column = reader.column_reader(F.ENTITIES)
+        for docnum in searcher.docs_for_query(parsed.query):
+            names = {(e.kind, e.name) for e in decode_entities(column[docnum])}
+            for kind, name in names:
+                if target and kind == target[0] and name.lower() == target[1]:
+                    continue
+                if kind in counters:
+                    counters[kind][name] += 1
+    return tuple(Facet(kind, tuple(FacetValue(n, c) for n, c in counters[kind].most_common(top)))
+                 for kind in counters)
+
+
+def explain_article(ix, text: str, article_id: str, syntax: bool = True, today=None,
+                    recency: float = 0.0) -> Explanation:
+    from .searcher import _recency, weighting
+
+    parsed = parse_query(text, ix.schema, syntax=syntax, today=today)
+    model = _recency(recency, today)
+    with ix.searcher(weighting=weighting(model)) as searcher:
+        docnum = find_docnum(searcher, article_id)
+        q = parsed.query
+        if parsed.fallback is not None and not searcher.search(q, limit=1).scored_length():
+            q = parsed.fallback
+        return explain_hit(searcher, q, docnum, article_id, text, model)
