@@ -117,3 +117,18 @@ def test_choose_workers_small_jobs_stay_in_process(tmp_path, corpus):
     walk = discover([corpus])
     assert writer.choose_workers(walk, None) == 0  # a few kilobytes: not worth a process
     assert writer.choose_workers(walk, 3) == 3
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_segments_merge_by_tiers_and_stay_few(tmp_path, monkeypatch, workers):
+    make_corpus(tmp_path / "docs", files=24, per_file=3)
+    monkeypatch.setattr(writer, "BATCH_ARTICLES", 3)  # a commit per file or two
+    monkeypatch.setattr(writer, "MERGE_UNIT", 2)
+    monkeypatch.setattr(writer, "MERGE_FACTOR", 3)
+    report = build(tmp_path / "ix", tmp_path / "docs", workers)
+    assert report.added == 24 * 3 + 1
+    with SearchIndex.open(tmp_path / "ix") as ix:
+        with ix._ix.reader() as reader:
+            segments = [leaf for leaf, _ in reader.leaf_readers()]
+        assert ix.search("oil", limit=100).total == 72
+    assert 1 < len(segments) <= 10  # dozens of commits, a handful of segments

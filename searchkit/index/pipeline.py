@@ -1,17 +1,19 @@
 """Indexing on several cores.
 
-Worker processes each take whole files from their own queue, read, hash and
+Worker processes take whole files from one shared queue, read, hash and
 parse them, extract entities, and add the documents to a Whoosh segment of
-their own. This process hands out files, counts the results, and every
-BATCH_ARTICLES articles asks every worker to finish its segment; once all
-have answered it applies the deletions of that batch (changed files) and
-commits the workers' segments in one new index generation. A worker finishes
-a segment only between files, so a commit never splits one file's articles,
-and an interrupted run keeps every batch committed before it.
+their own. This process hands out files and counts the results; every
+BATCH_FACTOR x BATCH_ARTICLES articles it asks the workers to finish their
+segments, and once all have answered it applies the deletions of that batch
+(changed files) and commits the workers' segments in one new generation. A
+worker finishes a segment only between files, so a commit never splits one
+file's articles, and an interrupted run keeps every batch committed before it.
 
 Whoosh's own multi-process writer parses in the parent and sends documents
 to the workers; here the expensive part (parsing and entity extraction)
-runs in the workers too, and this process is free to merge segments.
+runs in the workers too. Batches are larger than in the one-process path
+because every segment written is merged later, and merging a segment costs
+about as much as writing it.
 """
 
 from __future__ import annotations
@@ -26,12 +28,15 @@ from whoosh.writing import SegmentWriter
 from ..models import Failure
 from .fastindex import speed_up
 from .schema import F
-from .writer import BATCH_ARTICLES, FileResult, commit_writer, open_writer, prepare_file_safely, vanished_paths
+from . import writer as batches
+from .writer import FileResult, commit_writer, open_writer, prepare_file_safely, vanished_paths
 
 WORKER_MEMORY_MB = 128
 COMMIT_MEMORY_MB = 128  # for merging segments
-QUEUED_FILES = 2  # files waiting in each worker's queue
+BATCH_FACTOR = 4  # commits every 4 x BATCH_ARTICLES: each segment written costs a merge later
+QUEUED_FILES = 4  # files waiting in the queue, per worker
 POLL_SECONDS = 1.0
+WAIT_SECONDS = 0.05  # how soon an idle worker notices a flush
 
 
 def _context():
@@ -67,46 +72,53 @@ class _SegmentBuilder:
         return segment
 
 
-def _next_job(jobs, parent: int):
-    """The next job; None (stop) when the parent process is gone, so that an
-    orphaned worker never holds the index's lock."""
-    while True:
-        try:
-            return jobs.get(timeout=POLL_SECONDS)
-        except queue.Empty:
-            if os.getppid() != parent:
-                return None
-
-
-def _work(storage, indexname, wid, jobs, results, extract_entities, parent) -> None:
-    """A worker's loop: ("file", source, previous) | ("flush",) | None to stop."""
+def _work(storage, indexname, wid, jobs, results, flushes, extract_entities, parent) -> None:
+    """A worker's loop: files from the shared queue until None; between two
+    files, finish the segment when the parent asked for a flush (`flushes`
+    counts the requests). Stops by itself when the parent process is gone, so
+    that an orphaned worker never holds the index's lock."""
     builder = _SegmentBuilder(storage, indexname, f"w{wid}")
     epoch = 0
-    while (job := _next_job(jobs, parent)) is not None:
-        if job[0] == "flush":
+    while True:
+        if flushes.value > epoch:
             results.put(("flushed", wid, epoch, builder.finish()))
             epoch += 1
             continue
-        source, previous = job[1], job[2]
-        result, docs = prepare_file_safely(source, previous, extract_entities)
         try:
-            for doc in docs:
-                builder.add(doc)
-        except Exception as exc:  # noqa: BLE001 — reported as this file's failure
-            reason = f"internal error while writing: {type(exc).__name__}: {exc}"
-            result = FileResult(source.path, "failed", failures=[Failure(source.path, reason)])
-        results.put(("file", wid, epoch, result))
+            job = jobs.get(timeout=WAIT_SECONDS)
+        except queue.Empty:
+            if os.getppid() != parent:
+                return
+            continue
+        if job is None:
+            return
+        results.put(("file", wid, epoch, _index_file(builder, *job, extract_entities)))
+
+
+def _index_file(builder: _SegmentBuilder, source, previous, extract_entities: bool) -> FileResult:
+    result, docs = prepare_file_safely(source, previous, extract_entities)
+    try:
+        for doc in docs:
+            builder.add(doc)
+    except Exception as exc:  # noqa: BLE001 — reported as this file's failure
+        reason = f"internal error while writing: {type(exc).__name__}: {exc}"
+        result = FileResult(source.path, "failed", failures=[Failure(source.path, reason)])
+    return result
 
 
 class _Workers:
+    """Worker processes sharing one queue of files, so that none waits while
+    another still has work, and none starves while this process commits."""
+
     def __init__(self, ix, count: int, extract_entities: bool) -> None:
         ctx = _context()
         self.results = ctx.Queue()
-        self.jobs = [ctx.Queue() for _ in range(count)]
-        self.queued = [0] * count
+        self.jobs = ctx.Queue()
+        self.flushes = ctx.Value("i", 0)
+        self.queued = 0
         self.procs = [
             ctx.Process(target=_work, name=f"searchkit-indexer-{wid}", daemon=True,
-                        args=(ix.storage, ix.indexname, wid, self.jobs[wid], self.results,
+                        args=(ix.storage, ix.indexname, wid, self.jobs, self.results, self.flushes,
                               extract_entities, os.getpid()))
             for wid in range(count)
         ]
@@ -114,16 +126,16 @@ class _Workers:
             proc.start()
 
     def feed(self, sources: list, known: dict) -> None:
-        """Top up every worker's queue from `sources` (consumed from the end)."""
-        for wid, jobs in enumerate(self.jobs):
-            while sources and self.queued[wid] < QUEUED_FILES:
-                source = sources.pop()
-                jobs.put(("file", source, known.get(source.path)))
-                self.queued[wid] += 1
+        """Top up the queue from `sources` (consumed from the end)."""
+        while sources and self.queued < QUEUED_FILES * len(self.procs):
+            source = sources.pop()
+            self.jobs.put((source, known.get(source.path)))
+            self.queued += 1
 
     def flush(self) -> None:
-        for jobs in self.jobs:
-            jobs.put(("flush",))
+        """Ask every worker to finish its segment after its current file."""
+        with self.flushes.get_lock():
+            self.flushes.value += 1
 
     def receive(self):
         while True:
@@ -135,8 +147,8 @@ class _Workers:
                     raise RuntimeError(f"indexing worker {dead[0].name} stopped (exit code {dead[0].exitcode})")
 
     def stop(self) -> None:
-        for jobs in self.jobs:
-            jobs.put(None)
+        for _ in self.procs:
+            self.jobs.put(None)
         for proc in self.procs:
             proc.join()
 
@@ -189,7 +201,7 @@ class _Run:
     def handle(self, message, final: bool = False) -> None:
         kind, wid, epoch, payload = message
         if kind == "file":
-            self.workers.queued[wid] -= 1
+            self.workers.queued -= 1
             self.tally.record(payload)
             if payload.replaces:
                 self.deletes[epoch].append(payload.path)
@@ -198,7 +210,7 @@ class _Run:
             self.done += 1
             if self.progress:
                 self.progress(self.done, self.total)
-            if not self.flushing and self.articles[self.epoch] >= BATCH_ARTICLES:
+            if not self.flushing and self.articles[self.epoch] >= batches.BATCH_ARTICLES * BATCH_FACTOR:
                 self.workers.flush()
                 self.flushing = True
             return
@@ -218,7 +230,7 @@ def update_parallel(ix, walk, known, tally, progress, extract_entities: bool, co
         workers = _Workers(ix, count, extract_entities)
         run = _Run(workers, committer, tally, len(walk.sources), progress)
         sources = list(reversed(walk.sources))
-        while sources or any(workers.queued) or run.flushing:
+        while sources or workers.queued or run.flushing:
             workers.feed(sources, known)
             run.handle(workers.receive())
         run.deletes[run.epoch].extend(vanished_paths(known, walk, tally))
