@@ -15,9 +15,9 @@ import re
 import time
 from pathlib import Path
 
-from whoosh import index as whoosh_index
 
 from ..errors import IndexNotFound, SchemaMismatch
+from .grace import GraceStorage
 from .locking import writing
 from .safety import check_trusted
 from .schema import INDEX_NAME, SCHEMA_VERSION, build_schema
@@ -65,7 +65,7 @@ def open_store(path: str | os.PathLike, trust: bool = False):
         )
     for attempt in range(OPEN_RETRIES):
         try:
-            return whoosh_index.open_dir(str(path), indexname=INDEX_NAME)
+            return GraceStorage(str(path)).open_index(INDEX_NAME)
         except FileNotFoundError:  # a commit replaced the state we began to read
             if attempt == OPEN_RETRIES - 1:
                 raise
@@ -86,4 +86,4 @@ def create_store(path: str | os.PathLike, trust: bool = False):
         meta["schema_version"] = SCHEMA_VERSION
         meta.setdefault("roots", [])
         write_meta(path, meta)
-        return whoosh_index.create_in(str(path), build_schema(), indexname=INDEX_NAME)
+        return GraceStorage(str(path)).create_index(build_schema(), indexname=INDEX_NAME)

@@ -1,0 +1,56 @@
+"""Index storage that gives searches time to finish before old segment files go.
+
+Whoosh opens a segment's files lazily, while a search runs. When a writer in
+another process commits, it deletes the files of the segments it merged away,
+and a search that opened the previous generation then fails on a missing
+`.col` or `.pst` file. `GraceStorage` keeps superseded segment files for
+GRACE_SECONDS after a writer first asked to delete them, recording the request
+in a small ledger; a later commit deletes them. Tables of contents are deleted
+at once: a missing one only makes an opening reader retry with the newest.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+
+from whoosh.filedb.filestore import FileStorage
+
+GRACE_SECONDS = 120.0
+LEDGER = ".searchkit-superseded.json"  # a dot file: Whoosh's own cleaning passes over it
+
+
+class GraceStorage(FileStorage):
+    def _ledger_path(self) -> str:
+        return os.path.join(self.folder, LEDGER)
+
+    def _read_ledger(self) -> dict[str, float]:
+        try:
+            with open(self._ledger_path(), encoding="utf-8") as handle:
+                ledger = json.load(handle)
+            return {str(k): float(v) for k, v in ledger.items()} if isinstance(ledger, dict) else {}
+        except (OSError, ValueError, TypeError):
+            return {}
+
+    def _write_ledger(self, ledger: dict[str, float]) -> None:
+        temporary = self._ledger_path() + ".tmp"
+        with open(temporary, "w", encoding="utf-8") as handle:
+            json.dump(ledger, handle)
+        os.replace(temporary, self._ledger_path())
+
+    def delete_file(self, name: str) -> None:
+        if name.endswith(".toc") or name.startswith("."):
+            super().delete_file(name)
+            return
+        now = time.time()
+        ledger = self._read_ledger()
+        ledger.setdefault(name, now)
+        for old, since in list(ledger.items()):
+            if now - since >= GRACE_SECONDS:
+                try:
+                    super().delete_file(old)
+                except FileNotFoundError:
+                    pass
+                del ledger[old]
+        self._write_ledger(ledger)

@@ -1,0 +1,45 @@
+"""Superseded segment files outlive a commit, so searches that opened them can finish."""
+
+from __future__ import annotations
+
+import searchkit
+from conftest import write_seed_article
+from searchkit.index import grace
+
+
+def segment_files(folder):
+    return {p.name for p in folder.iterdir() if not p.name.startswith((".", "_")) and "." in p.name
+            and not p.name.endswith((".json", ".lock"))}
+
+
+def test_a_search_opened_before_a_commit_still_reads_after_it(tmp_path):
+    docs = tmp_path / "docs"
+    for i in range(30):
+        write_seed_article(docs, f"a{i}.txt", "2021-01-01", f"LONDON: Apples number {i} are red.")
+    searchkit.index_folder([docs], tmp_path / "ix")
+    ix = searchkit.open_index(tmp_path / "ix")
+    whoosh_ix = ix._ix
+    with whoosh_ix.searcher() as searcher:
+        before = segment_files(tmp_path / "ix")
+        for i in range(30):
+            write_seed_article(docs, f"a{i}.txt", "2021-01-01", f"LONDON: Pears number {i} are green.")
+        searchkit.index_folder([docs], tmp_path / "ix", rebuild=True)
+        assert before <= segment_files(tmp_path / "ix")  # kept for the open search
+        from whoosh.qparser import QueryParser
+
+        hits = searcher.search(QueryParser("body", whoosh_ix.schema).parse("apples"), limit=None)
+        assert len(hits) == 30 and all(hit["body"] for hit in hits)
+    assert ix.search("pears").total == 30 and ix.search("apples").total == 0
+    ix.close()
+
+
+def test_superseded_files_go_after_the_grace_period(tmp_path, monkeypatch):
+    docs = tmp_path / "docs"
+    write_seed_article(docs, "a.txt", "2021-01-01", "Apples.")
+    searchkit.index_folder([docs], tmp_path / "ix")
+    first = segment_files(tmp_path / "ix")
+    monkeypatch.setattr(grace, "GRACE_SECONDS", 0.0)
+    searchkit.index_folder([docs], tmp_path / "ix", rebuild=True)
+    write_seed_article(docs, "b.txt", "2021-01-02", "Bananas.")
+    searchkit.index_folder([docs], tmp_path / "ix")
+    assert not first & segment_files(tmp_path / "ix")
