@@ -7,16 +7,30 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import time
 from collections.abc import Callable, Iterable
-
+from dataclasses import replace
+from pathlib import Path
 
 from .errors import SearchkitError
 from .models import Facet, FullArticle, IndexReport, IndexStats, Results, TimelineBucket
 
 SORTS = ("relevance", "date")
 READ_RETRIES = 8
+ALIASES_FILE = "aliases.txt"
+ENTITY_FIELD = re.compile(r"(?i)\b(?:person|org|place):")
+
+
+def _parse_aliases(text: str, source: str):
+    from .analysis.aliases import AliasFileError, parse_aliases
+
+    try:
+        return parse_aliases(text, source)
+    except AliasFileError as exc:
+        raise SearchkitError(str(exc), hint="fix that line of the alias file (format: docs/entities.md)") from None
 
 
 class SearchIndex:
@@ -58,6 +72,42 @@ class SearchIndex:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    # -- aliases ---------------------------------------------------------
+    @property
+    def aliases_path(self) -> Path:
+        """The index's alias file (see docs/entities.md): merge and suppress entity names."""
+        return Path(self.path) / ALIASES_FILE
+
+    def set_aliases(self, source: str | os.PathLike) -> None:
+        """Check an alias file and copy it into the index; the next update()
+        re-extracts entities with it. Raises SearchkitError for a bad line."""
+        try:
+            text = Path(source).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SearchkitError(f"cannot read alias file {str(source)!r}: {exc}") from None
+        _parse_aliases(text, str(source))
+        self.aliases_path.write_text(text, encoding="utf-8")
+
+    def _aliases(self):
+        """The alias rules (cached while the file is unchanged) and the file's digest."""
+        try:
+            data = self.aliases_path.read_bytes()
+        except OSError:
+            data = b""
+        digest = hashlib.sha1(data).hexdigest() if data else ""
+        if getattr(self, "_alias_cache", (None,))[0] != digest:
+            self._alias_cache = (digest, _parse_aliases(data.decode("utf-8", "replace"),
+                                                        str(self.aliases_path)))
+        return self._alias_cache[1], digest
+
+    def _query(self, text: str | None, syntax: bool = True) -> str | None:
+        """The query with `person:`/`org:`/`place:` names widened by the aliases."""
+        if not text or not syntax or not ENTITY_FIELD.search(text):
+            return text
+        from .search.entity_aliases import expand_entity_aliases
+
+        return expand_entity_aliases(text, self._aliases()[0])
+
     # -- indexing --------------------------------------------------------
     @property
     def roots(self) -> list[str]:
@@ -89,11 +139,15 @@ class SearchIndex:
             raise SearchkitError("nothing to index", hint="name a file or folder: searchkit index PATH")
         with writing(self.path, wait=wait, on_wait=on_wait):
             walk = discover(paths)
+            aliases, digest = self._aliases()
+            reextract = read_meta(self.path).get("aliases_sha1", "") != digest
             report = update_index(self._fresh(), walk, progress,
-                                  extract_entities=extract_entities, workers=workers)
+                                  extract_entities=extract_entities, workers=workers,
+                                  aliases=aliases or None, reextract=reextract)
             self._ix = self._ix.refresh()
             meta = read_meta(self.path)
             meta["roots"] = sorted(set(meta.get("roots", [])) | set(walk.roots))
+            meta["aliases_sha1"] = digest
             write_meta(self.path, meta)
         return report
 
@@ -128,9 +182,10 @@ class SearchIndex:
 
         if sort not in SORTS:
             raise SearchkitError(f"unknown sort {sort!r}", hint="use 'relevance' or 'date'")
-        return self._read(run_search, query, limit=limit, page=page, sort=sort,
-                          syntax=syntax, facets=facets, snippets=snippets, today=today,
-                          recency=recency, group=group, **_operator(operator))
+        results = self._read(run_search, self._query(query, syntax), limit=limit, page=page,
+                             sort=sort, syntax=syntax, facets=facets, snippets=snippets,
+                             today=today, recency=recency, group=group, **_operator(operator))
+        return replace(results, query=query) if results.query != query else results
 
     def iter_all(self, query: str, sort: str = "relevance", syntax: bool = True, today=None,
                  recency: float = 0.0, snippets: bool = True):
@@ -139,7 +194,7 @@ class SearchIndex:
 
         if sort not in SORTS:
             raise SearchkitError(f"unknown sort {sort!r}", hint="use 'relevance' or 'date'")
-        return iter_hits(self._fresh(), query, sort=sort, syntax=syntax, today=today,
+        return iter_hits(self._fresh(), self._query(query, syntax), sort=sort, syntax=syntax, today=today,
                          recency=recency, snippets=snippets)
 
     def similar(self, article_id: str, limit: int = 10) -> Results:
@@ -152,14 +207,14 @@ class SearchIndex:
         """Entities appearing most with `query` (e.g. 'person:Faiz Hamid'), counted per article."""
         from .search.related import cooccurring
 
-        return cooccurring(self._fresh(), query, top=top, syntax=syntax, today=today)
+        return cooccurring(self._fresh(), self._query(query, syntax), top=top, syntax=syntax, today=today)
 
     def explain(self, query: str, article_id: str, syntax: bool = True, today=None,
                 recency: float = 0.0):
         """Why `article_id` scores what it does for `query`: per term and field, and recency."""
         from .search.related import explain_article
 
-        return explain_article(self._fresh(), query, article_id, syntax=syntax, today=today,
+        return explain_article(self._fresh(), self._query(query, syntax), article_id, syntax=syntax, today=today,
                                recency=recency)
 
     def get(self, article_id: str) -> FullArticle:
@@ -172,14 +227,14 @@ class SearchIndex:
         """Most mentioned people, organisations and places, within a query's matches or overall."""
         from .search.searcher import count_query_entities
 
-        return self._read(count_query_entities, query, top=top, syntax=syntax)
+        return self._read(count_query_entities, self._query(query, syntax), top=top, syntax=syntax)
 
     def timeline(self, query: str, interval: str = "auto", normalise: bool = False,
                  syntax: bool = True) -> tuple[str, tuple[TimelineBucket, ...]]:
         """Match counts per day/week/month/year; returns (interval, buckets)."""
         from .search.searcher import query_timeline
 
-        return self._read(query_timeline, query, interval=interval, syntax=syntax, normalise=normalise)
+        return self._read(query_timeline, self._query(query, syntax), interval=interval, syntax=syntax, normalise=normalise)
 
     def stats(self, top: int = 10) -> IndexStats:
         from .search.searcher import index_stats

@@ -24,13 +24,18 @@ def decode_entities(data: bytes) -> list[Entity]:
     return out
 
 
-def article_entities(article: Article) -> list[Entity]:
+def article_entities(article: Article, aliases=None) -> list[Entity]:
+    """The article's entities: given by its source, else extracted (with the
+    user's alias file applied when `aliases` is given)."""
     if article.entities is not None:
+        if aliases:
+            resolved = (aliases.resolve(e.name, e.kind) for e in article.entities)
+            return [Entity(*pair) for pair in dict.fromkeys(r for r in resolved if r)]
         return list(article.entities)
     text = article.body if article.title_derived else f"{article.title}\n\n{article.body}"
     from ..analysis.entities import extract_entities  # not at import: searching never needs it
 
-    return extract_entities(text, dateline=article.dateline)
+    return extract_entities(text, dateline=article.dateline, aliases=aliases)
 
 
 def article_document(article: Article, file_hash: str, entities: list[Entity]) -> dict:

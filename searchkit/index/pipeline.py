@@ -72,7 +72,7 @@ class _SegmentBuilder:
         return segment
 
 
-def _work(storage, indexname, wid, jobs, results, flushes, extract_entities, parent) -> None:
+def _work(storage, indexname, wid, jobs, results, flushes, extract_entities, parent, aliases=None) -> None:
     """A worker's loop: files from the shared queue until None; between two
     files, finish the segment when the parent asked for a flush (`flushes`
     counts the requests). Stops by itself when the parent process is gone, so
@@ -92,11 +92,12 @@ def _work(storage, indexname, wid, jobs, results, flushes, extract_entities, par
             continue
         if job is None:
             return
-        results.put(("file", wid, epoch, _index_file(builder, *job, extract_entities)))
+        results.put(("file", wid, epoch, _index_file(builder, *job, extract_entities, aliases)))
 
 
-def _index_file(builder: _SegmentBuilder, source, previous, extract_entities: bool) -> FileResult:
-    result, docs = prepare_file_safely(source, previous, extract_entities)
+def _index_file(builder: _SegmentBuilder, source, previous, extract_entities: bool,
+                aliases=None) -> FileResult:
+    result, docs = prepare_file_safely(source, previous, extract_entities, aliases)
     try:
         for doc in docs:
             builder.add(doc)
@@ -110,7 +111,7 @@ class _Workers:
     """Worker processes sharing one queue of files, so that none waits while
     another still has work, and none starves while this process commits."""
 
-    def __init__(self, ix, count: int, extract_entities: bool) -> None:
+    def __init__(self, ix, count: int, extract_entities: bool, aliases=None) -> None:
         ctx = _context()
         self.results = ctx.Queue()
         self.jobs = ctx.Queue()
@@ -119,7 +120,7 @@ class _Workers:
         self.procs = [
             ctx.Process(target=_work, name=f"searchkit-indexer-{wid}", daemon=True,
                         args=(ix.storage, ix.indexname, wid, self.jobs, self.results, self.flushes,
-                              extract_entities, os.getpid()))
+                              extract_entities, os.getpid(), aliases))
             for wid in range(count)
         ]
         for proc in self.procs:
@@ -222,12 +223,13 @@ class _Run:
             self.epoch += 1
 
 
-def update_parallel(ix, walk, known, tally, progress, extract_entities: bool, count: int) -> None:
+def update_parallel(ix, walk, known, tally, progress, extract_entities: bool, count: int,
+                    aliases=None) -> None:
     """Index walk.sources with `count` worker processes (see the module's docstring)."""
     committer = _Committer(ix)
     workers = None
     try:
-        workers = _Workers(ix, count, extract_entities)
+        workers = _Workers(ix, count, extract_entities, aliases)
         run = _Run(workers, committer, tally, len(walk.sources), progress)
         sources = list(reversed(walk.sources))
         while sources or workers.queued or run.flushing:

@@ -100,7 +100,7 @@ def _under(path: str, roots: list[str]) -> bool:
 
 
 def prepare_file(source: Source, previous: tuple[str, int] | None,
-                 extract_entities: bool = True) -> tuple[FileResult, list[dict]]:
+                 extract_entities: bool = True, aliases=None) -> tuple[FileResult, list[dict]]:
     """Read, hash and parse one file; return what happened and the documents to add.
 
     `previous` is (content hash, article count) of what the index holds for
@@ -125,18 +125,18 @@ def prepare_file(source: Source, previous: tuple[str, int] | None,
     docs = []
     for article in articles:
         result.warnings.extend(article.warnings)
-        entities = article_entities(article) if extract_entities else list(article.entities or ())
+        entities = article_entities(article, aliases) if extract_entities else list(article.entities or ())
         docs.append(article_document(article, digest, entities))
     result.articles = len(docs)
     return result, docs
 
 
 def prepare_file_safely(source: Source, previous: tuple[str, int] | None,
-                        extract_entities: bool = True) -> tuple[FileResult, list[dict]]:
+                        extract_entities: bool = True, aliases=None) -> tuple[FileResult, list[dict]]:
     """prepare_file, with an unexpected error (a bug in a parser or in entity
     extraction) reported as this file's failure instead of ending the run."""
     try:
-        return prepare_file(source, previous, extract_entities)
+        return prepare_file(source, previous, extract_entities, aliases)
     except Exception as exc:  # noqa: BLE001 — reported with the file it concerns
         reason = f"internal error while indexing: {type(exc).__name__}: {exc}"
         return FileResult(source.path, "failed", failures=[Failure(source.path, reason)]), []
@@ -266,21 +266,27 @@ def choose_workers(walk: Walk, workers: int | None) -> int:
 
 
 def update_index(ix, walk: Walk, progress: Progress | None = None,
-                 extract_entities: bool = True, workers: int | None = None) -> IndexReport:
+                 extract_entities: bool = True, workers: int | None = None,
+                 aliases=None, reextract: bool = False) -> IndexReport:
     """Index the files of `walk` into `ix`; remove vanished files below walk.roots.
+
+    `aliases` (searchkit.analysis.aliases.Aliases) merges and suppresses entity
+    names; reextract=True re-indexes unchanged files too (the aliases changed).
 
     extract_entities=False indexes no people/organisations/places (for
     measuring); workers=N forces N worker processes (0: this process only)."""
     started = time.perf_counter()
     known = indexed_files(ix)
+    if reextract:
+        known = {path: ("", count) for path, (_, count) in known.items()}
     tally = _Tally(failures=list(walk.failures))
     count = choose_workers(walk, workers)
     if count:
         from .pipeline import update_parallel
 
-        update_parallel(ix, walk, known, tally, progress, extract_entities, count)
+        update_parallel(ix, walk, known, tally, progress, extract_entities, count, aliases)
     else:
-        _update_serial(ix, walk, known, tally, progress, extract_entities)
+        _update_serial(ix, walk, known, tally, progress, extract_entities, aliases)
     return IndexReport(
         added=tally.added,
         updated=tally.updated,
@@ -294,12 +300,12 @@ def update_index(ix, walk: Walk, progress: Progress | None = None,
 
 
 def _update_serial(ix, walk: Walk, known, tally: _Tally, progress: Progress | None,
-                   extract_entities: bool) -> None:
+                   extract_entities: bool, aliases=None) -> None:
     batch = _BatchWriter(ix)
     try:
         total = len(walk.sources)
         for done, source in enumerate(walk.sources, start=1):
-            result, docs = prepare_file_safely(source, known.get(source.path), extract_entities)
+            result, docs = prepare_file_safely(source, known.get(source.path), extract_entities, aliases)
             if result.replaces:
                 batch.delete_path(source.path)
             for doc in docs:
