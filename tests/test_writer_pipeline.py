@@ -97,7 +97,7 @@ def test_failure_in_a_worker_is_reported_not_fatal(tmp_path, corpus, monkeypatch
 
     real = documents.article_entities
 
-    def explode(article):
+    def explode(article, aliases=None):
         if article.path.endswith("part-3.jsonl"):
             raise RuntimeError("extractor exploded")
         return real(article)
