@@ -130,3 +130,12 @@ def test_load_extractor_by_dotted_path(monkeypatch):
 def test_load_extractor_reports_a_bad_path():
     with pytest.raises(ExtractorError):
         load_extractor("no_such_module_here:Thing")
+
+
+def test_middle_initials_stay_inside_a_name():
+    from searchkit.analysis.entities import extract_entities
+
+    names = [(e.kind, e.name) for e in extract_entities(
+        "President George W. Bush met Christopher R. Hill on Monday. Bush said little.")]
+    assert ("person", "George W. Bush") in names and ("person", "Christopher R. Hill") in names
+    assert ("person", "George W") not in names and ("person", "Bush") not in names

@@ -24,7 +24,8 @@ import re
 from .gazetteer import Gazetteer, is_acronym
 
 _UP = "A-ZÀ-ÖØ-Þ"
-_WORD = rf"(?:[{_UP}]\.){{2,}}|[{_UP}][\w&]*(?:[-'’.][\w&]+)*(?:(?<=s)['’](?![\w]))?"
+# A middle initial ("George W. Bush") counts as a word only between two names.
+_WORD = rf"(?:[{_UP}]\.){{2,}}|(?<=[a-z][ \t])[{_UP}]\.(?=[ \t]+[{_UP}][a-z])|[{_UP}][\w&]*(?:[-'’.][\w&]+)*(?:(?<=s)['’](?![\w]))?"
 _PARTICLE = r"(?:of(?:[ \t]+the)?|for|and|&|de(?:[ \t]+la)?|du|des|del|della|da|do|dos|van(?:[ \t]+(?:der|den))?|von|der|al|el|bin|ibn|bint|y)"
 _SEP = r"(?:[ \t]+\n?|\n)[ \t]*"
 CANDIDATE = re.compile(
