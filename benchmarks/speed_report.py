@@ -9,6 +9,11 @@ def _ratio(ours, base) -> str:
     return f"{ours / base:.2f}×"
 
 
+def _per(build: dict, result: dict) -> str:
+    cpu = build.get("cpu_seconds")
+    return f"{cpu * 1000 / result['articles']:.2f}" if cpu else "–"
+
+
 def _row(figure: str, ours: str, base: str, ratio: str, floor: str = "", met: bool | None = None) -> str:
     mark = "" if met is None else (" ✅" if met else " ❌")
     return f"| {figure} | {ours} | {base} | {ratio} | {floor}{mark} |"
@@ -24,6 +29,8 @@ def corpus_rows(result: dict) -> list[str]:
              _ratio(sk["articles_per_second"], base["articles_per_second"])),
         _row("build, without entities (articles/s)", rate(plain), rate(base),
              _ratio(plain["articles_per_second"], base["articles_per_second"])),
+        _row("build CPU time per article, all processes (ms)", _per(sk, result), _per(base, result),
+             _ratio(sk.get("cpu_seconds"), base.get("cpu_seconds"))),
         _row("build time (s)", f"{sk['seconds']:.1f}", f"{base['seconds']:.1f}", _ratio(sk["seconds"], base["seconds"])),
         _row("build peak RSS, all processes (MB)", f"{sk['peak_rss_mb']:.0f}", f"{base['peak_rss_mb']:.0f}",
              _ratio(sk["peak_rss_mb"], base["peak_rss_mb"])),
