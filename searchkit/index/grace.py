@@ -34,10 +34,18 @@ class GraceStorage(FileStorage):
             return {}
 
     def _write_ledger(self, ledger: dict[str, float]) -> None:
-        temporary = self._ledger_path() + ".tmp"
-        with open(temporary, "w", encoding="utf-8") as handle:
-            json.dump(ledger, handle)
-        os.replace(temporary, self._ledger_path())
+        """Atomic, and safe with several processes (a lost entry is only asked
+        for again at the next commit, with a later time)."""
+        temporary = f"{self._ledger_path()}.{os.getpid()}.tmp"
+        try:
+            with open(temporary, "w", encoding="utf-8") as handle:
+                json.dump(ledger, handle)
+            os.replace(temporary, self._ledger_path())
+        except OSError:
+            try:
+                os.remove(temporary)
+            except OSError:
+                pass
 
     def delete_file(self, name: str) -> None:
         if name.endswith(".toc") or name.startswith("."):
