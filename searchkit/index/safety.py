@@ -59,7 +59,11 @@ def unsafe_reason(folder: str | os.PathLike) -> str | None:
         return problem
     with os.scandir(folder) as entries:
         for entry in entries:
-            problem = _problem(entry.path, entry.stat(follow_symlinks=False), me)
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except FileNotFoundError:  # a writer replaced or removed it meanwhile
+                continue
+            problem = _problem(entry.path, info, me)
             if problem:
                 return problem
     return None
