@@ -22,10 +22,12 @@ import types
 from whoosh import formats
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.analysis.analyzers import CompositeAnalyzer
+from whoosh.codec.whoosh3 import W3FieldWriter
 from whoosh.writing import PostingPool
 
 from ..analysis import analyzers
 
+_W3_ADD = W3FieldWriter.add
 PossessiveFilter = getattr(analyzers, "PossessiveFilter", LowercaseFilter)
 MAX_CACHED_WORDS = 500_000
 _ORDER = (PossessiveFilter, LowercaseFilter, StopFilter, StemFilter)
@@ -204,12 +206,38 @@ class PreloadedLengths:
         return self._lengths(fieldname).__getitem__
 
 
+def lean_add(fieldwriter, docnum: int, weight, vbytes: bytes, length) -> None:
+    """W3FieldWriter.add and W3PostingsWriter.add_posting in one call, without
+    the per-posting type assertions: the same block contents and statistics."""
+    post = fieldwriter._postwriter
+    ids = post._ids
+    if len(ids) >= post._blocklimit:
+        post._write_block()
+        ids = post._ids
+    ids.append(docnum)
+    post._weights.append(weight)
+    if weight > post._maxweight:
+        post._maxweight = weight
+    if vbytes:
+        post._values.append(vbytes)
+    if length:
+        shortest = post._minlength
+        if shortest is None or length < shortest:
+            post._minlength = length
+        if length > post._maxlength:
+            post._maxlength = length
+
+
 def flush_segment(writer) -> None:
-    """SegmentWriter._flush_segment, with the lengths preloaded."""
+    """SegmentWriter._flush_segment, with the lengths preloaded (and lean
+    posting writes when the codec is Whoosh 3's, as the default is)."""
     writer.perdocwriter.close()
     reader = writer.per_document_reader() if writer.codec.length_stats else None
     lengths = PreloadedLengths(reader) if reader is not None else None
-    writer.fieldwriter.add_postings(writer.schema, lengths, writer.pool.iter_postings())
+    fieldwriter = writer.fieldwriter
+    if type(fieldwriter) is W3FieldWriter and W3FieldWriter.add is _W3_ADD:
+        fieldwriter.add = types.MethodType(lean_add, fieldwriter)
+    fieldwriter.add_postings(writer.schema, lengths, writer.pool.iter_postings())
     writer.fieldwriter.close()
     if reader is not None:
         reader.close()
