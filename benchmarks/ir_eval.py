@@ -6,7 +6,8 @@
 
 Each collection is written as JSON Lines to a temporary folder and indexed
 with searchkit's own ingest path (SearchIndex.update); its queries run with
-syntax=False, top 1000. Relevance is binary; Cranfield code -1 counts as not
+syntax=False, top 1000, near-duplicate folding off (it would hide judged
+copies). Relevance is binary; Cranfield code -1 counts as not
 relevant. Prints a Markdown table and writes ir_eval.json and ir_eval.md.
 """
 
@@ -45,7 +46,8 @@ def run_searchkit(collection: Collection, workdir: Path, **search_options) -> di
     with SearchIndex.create(workdir / "index") as ix:
         ix.update([source])
         for qid, text in collection.queries:
-            results = ix.search(text, limit=TOP, syntax=False, snippets=False, **search_options)
+            results = ix.search(text, limit=TOP, syntax=False, snippets=False, group=False,
+                                **search_options)
             runs[qid] = [hit.id for hit in results.hits]
     return runs
 

@@ -16,7 +16,8 @@ import shutil
 import sys
 
 EXIT_OK, EXIT_NO_MATCH, EXIT_ERROR, EXIT_PARTIAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
-COMMANDS = ("search", "index", "stats", "show", "entities", "timeline", "repl")
+COMMANDS = ("search", "index", "stats", "show", "entities", "timeline", "repl", "cooccur", "similar",
+            "explain")
 DEFAULT_INDEX = "index"
 DEFAULT_INPUT = "seeds"
 
@@ -55,12 +56,20 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--plain", action="store_true", help="plain words: no operators or fields")
     search.add_argument("--facets", action="store_true", help="also show top entities of all matches")
     search.add_argument("--json", action="store_true", help="JSON Lines, one hit per line")
+    search.add_argument("--recent", type=float, nargs="?", const=1.0, default=0.0, metavar="W",
+                        help="favour recent articles (score × 1 + W·0.5^(age/30 days); W default 1)")
+    search.add_argument("--all", action="store_true", help="export every match (streams; see --format)")
+    search.add_argument("--format", choices=("jsonl", "csv"), default="jsonl",
+                        help="format of --all (default jsonl)")
     _add_index_option(search)
+    _add_search_tools(sub)
 
     index = sub.add_parser("index", help="add, update and remove articles from files and folders")
     index.add_argument("paths", nargs="*", metavar="PATH",
                        help=f"files or folders (default: the index's own folders, else {DEFAULT_INPUT}/)")
     index.add_argument("--rebuild", action="store_true", help="start from an empty index")
+    index.add_argument("--aliases", metavar="FILE",
+                       help="entity alias file to merge and suppress names (copied into the index)")
     index.add_argument("--json", action="store_true", help="the summary as JSON")
     index.add_argument("--no-wait", action="store_true",
                        help="stop with an error instead of waiting while another 'searchkit index' writes")
@@ -154,14 +163,39 @@ def _emit(text: str) -> None:
         print(text)
 
 
-def cmd_search(args) -> int:
-    query = " ".join(args.query)
+def _add_search_tools(sub) -> None:
+    cooccur = sub.add_parser("cooccur", help="entities that appear most with an entity or query")
+    cooccur.add_argument("query", nargs="+", help='e.g. "person:Faiz Hamid"')
+    cooccur.add_argument("--top", type=int, default=10, metavar="N")
+    cooccur.add_argument("--json", action="store_true")
+    _add_index_option(cooccur)
+    similar = sub.add_parser("similar", help="articles like the one with this id")
+    similar.add_argument("id")
+    similar.add_argument("--limit", type=int, default=10, metavar="N")
+    similar.add_argument("--json", action="store_true")
+    _add_index_option(similar)
+    explain = sub.add_parser("explain", help="why an article scores what it does for a query")
+    explain.add_argument("id")
+    explain.add_argument("query", nargs="+")
+    explain.add_argument("--recent", type=float, nargs="?", const=1.0, default=0.0, metavar="W")
+    _add_index_option(explain)
+
+
+def _export(args, query: str) -> int:
+    """Every match, streamed: JSON Lines or CSV, one line per hit as it is read."""
+    from .render.json import hits_csv, hits_jsonl
+
+    count = 0
     with _open(args) as ix:
-        results = ix.search(query, limit=args.limit, page=args.page, sort=args.sort,
-                            syntax=not args.plain, facets=10 if args.facets else 0)
-    for warning in results.warnings:
-        print(f"searchkit: warning: {warning}", file=sys.stderr)
-    if args.json:
+        hits = ix.iter_all(query, sort=args.sort, syntax=not args.plain, recency=args.recent)
+        for line in (hits_csv if args.format == "csv" else hits_jsonl)(hits):
+            print(line)
+            count += 1
+    return EXIT_OK if count > (args.format == "csv") else EXIT_NO_MATCH
+
+
+def _print_results(results, as_json: bool) -> int:
+    if as_json:
         from .render.json import hits_jsonl
 
         for line in hits_jsonl(results.hits):
@@ -171,6 +205,19 @@ def cmd_search(args) -> int:
 
         _emit(format_results(results, color=use_color(sys.stdout), width=_width()))
     return EXIT_OK if results.total else EXIT_NO_MATCH
+
+
+def cmd_search(args) -> int:
+    query = " ".join(args.query)
+    if args.all:
+        return _export(args, query)
+    with _open(args) as ix:
+        results = ix.search(query, limit=args.limit, page=args.page, sort=args.sort,
+                            syntax=not args.plain, facets=10 if args.facets else 0,
+                            recency=args.recent)
+    for warning in results.warnings:
+        print(f"searchkit: warning: {warning}", file=sys.stderr)
+    return _print_results(results, args.json)
 
 
 class _Progress:
@@ -206,6 +253,8 @@ def cmd_index(args) -> int:
         trust = args.trust_index
         ix = SearchIndex.create(args.index, trust) if args.rebuild else SearchIndex.open_or_create(args.index, trust)
         paths = args.paths or ix.roots or [DEFAULT_INPUT]
+        if args.aliases:
+            ix.set_aliases(args.aliases)
         try:
             with ix:
                 report = ix.update(paths, progress=progress)
@@ -257,7 +306,11 @@ def cmd_entities(args) -> int:
         facets = ix.entities(query, top=args.top)
     if args.kind:
         facets = tuple(f for f in facets if f.kind == args.kind)
-    if args.json:
+    return _print_facets(facets, args.json)
+
+
+def _print_facets(facets, as_json: bool) -> int:
+    if as_json:
         from .render.json import facets_records, to_json
 
         print(to_json(facets_records(facets)))
@@ -301,6 +354,25 @@ def cmd_repl(args) -> int:
     return run_repl(args.index)
 
 
+def cmd_cooccur(args) -> int:
+    with _open(args) as ix:
+        facets = ix.cooccur(" ".join(args.query), top=args.top)
+    return _print_facets(facets, args.json)
+
+
+def cmd_similar(args) -> int:
+    with _open(args) as ix:
+        results = ix.similar(args.id, limit=args.limit)
+    return _print_results(results, args.json)
+
+
+def cmd_explain(args) -> int:
+    with _open(args) as ix:
+        explanation = ix.explain(" ".join(args.query), args.id, recency=args.recent)
+    print("\n".join(explanation.lines()))
+    return EXIT_OK if explanation.matched else EXIT_NO_MATCH
+
+
 HANDLERS = {
     "search": cmd_search,
     "index": cmd_index,
@@ -309,6 +381,9 @@ HANDLERS = {
     "entities": cmd_entities,
     "timeline": cmd_timeline,
     "repl": cmd_repl,
+    "cooccur": cmd_cooccur,
+    "similar": cmd_similar,
+    "explain": cmd_explain,
 }
 
 

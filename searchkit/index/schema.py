@@ -51,7 +51,9 @@ def day_number(day: _dt.date) -> int:
 
 
 def number_day(number: int) -> _dt.date | None:
-    if not number:
+    """The day of a stored YYYYMMDD number; None for no date (0, or the column's
+    unsigned default 2**32 - 1 on a document indexed without a date)."""
+    if not number or number > 99991231:
         return None
     return _dt.date(number // 10000, number // 100 % 100, number % 100)
 

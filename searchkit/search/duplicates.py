@@ -14,6 +14,7 @@ import zlib
 SHINGLE = 4
 SKETCH = 64
 SIMILARITY = 0.7
+BANDS = 8  # smallest hashes used to find candidate copies
 MIN_WORDS = 25  # shorter texts are too small to call copies of each other
 _WORD = re.compile(r"\w+")
 
@@ -39,14 +40,21 @@ def resemblance(a: frozenset[int], b: frozenset[int]) -> float:
 def group_duplicates(items: list, text_of, threshold: float = SIMILARITY) -> list[tuple[object, list]]:
     """Fold near-duplicates into the first (best-ranked) of their group.
 
-    Returns [(kept item, [folded items])] in the original order."""
+    Returns [(kept item, [folded items])] in the original order. Candidates
+    are found through their smallest hashes (copies share them), so the cost
+    stays linear in the number of items."""
     groups: list[tuple[object, list, frozenset[int]]] = []
+    by_hash: dict[int, list[int]] = {}
     for item in items:
         sketch = fingerprint(text_of(item))
-        for kept, folded, kept_sketch in groups:
-            if resemblance(sketch, kept_sketch) >= threshold:
-                folded.append(item)
+        smallest = sorted(sketch)[:BANDS]
+        candidates = sorted({g for h in smallest for g in by_hash.get(h, ())})
+        for index in candidates:
+            if resemblance(sketch, groups[index][2]) >= threshold:
+                groups[index][1].append(item)
                 break
         else:
+            for h in smallest:
+                by_hash.setdefault(h, []).append(len(groups))
             groups.append((item, [], sketch))
     return [(kept, folded) for kept, folded, _ in groups]

@@ -14,10 +14,11 @@ WILDCARD_CAP = 1000
 TIME_LIMIT = 5.0
 
 
-def cap_expansions(q: wq.Query, reader, cap: int = WILDCARD_CAP) -> tuple[wq.Query, list[str]]:
+def cap_expansions(q: wq.Query, reader, cap: int | None = None) -> tuple[wq.Query, list[str]]:
     """Replace each multi-term leaf (wildcard, prefix, fuzzy, regex) that expands
     to more than `cap` words by an OR of its first `cap` words."""
     warnings: list[str] = []
+    cap = WILDCARD_CAP if cap is None else cap
 
     def visit(node: wq.Query) -> wq.Query:
         if isinstance(node, wq.MultiTerm) and not isinstance(node, wq.Term):
@@ -37,10 +38,11 @@ def cap_expansions(q: wq.Query, reader, cap: int = WILDCARD_CAP) -> tuple[wq.Que
     return visit(q), warnings
 
 
-def timed_search(searcher, q: wq.Query, limit: int | None, time_limit: float = TIME_LIMIT, **options):
+def timed_search(searcher, q: wq.Query, limit: int | None, time_limit: float | None = None, **options):
     """searcher.search with a time limit: (whoosh Results, timed_out)."""
     from whoosh.collectors import TimeLimit, TimeLimitCollector
 
+    time_limit = TIME_LIMIT if time_limit is None else time_limit
     collector = searcher.collector(limit=limit, **options)
     timed = TimeLimitCollector(collector, timelimit=time_limit, use_alarm=False)
     try:

@@ -19,6 +19,7 @@ from whoosh.qparser import (
     GtLtPlugin,
     MultifieldParser,
     PlusMinusPlugin,
+    syntax,
 )
 
 from ..analysis.analyzers import text_analyzer
@@ -33,7 +34,7 @@ _FIELD_PREFIX = re.compile(r"(?<![\w\"'])([A-Za-z_]\w*):(?=\S)")
 
 
 OPERATORS = ("and", "or", "and-or")
-DEFAULT_OPERATOR = "and-or"  # AND, then OR when nothing has every word: docs/ranking.md
+DEFAULT_OPERATOR = "or"  # measured best (benchmarks/ir_operator.py, docs/ranking.md)
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ def _parser(schema, group=None):
     parser = MultifieldParser(list(DEFAULT_FIELDS), schema, fieldboosts=FIELD_BOOSTS,
                               group=group or AndGroup)
     # + and - are operators only at the start of a word ("2021-13" is one term).
-    plus_minus = PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-")
+    plus_minus = _PlusMinus(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-")
     for plugin in (GtLtPlugin(), FuzzyTermPlugin(), plus_minus):
         parser.add_plugin(plugin)
     return parser
@@ -143,13 +144,58 @@ def parse_query(text: str, schema, syntax: bool = True, today=None,
     _check_balance(text)
     check_operators(text)
     cleaned, warnings = _unknown_fields(rewrite_dates(rewrite_near(text), resolve_today(today)))
-    q = _parse(schema, cleaned, operator == "or")
+    if operator == "or":  # free words OR-ed; field filters and NOT stay required
+        try:
+            q = require_filters(_parse(schema, cleaned, True))
+        except RecursionError:
+            raise QuerySyntaxError("the query is nested too deeply", None) from None
+        return ParsedQuery(q, tuple(warnings))
+    q = _parse(schema, cleaned, False)
     fallback = or_fallback(q) if operator == "and-or" else None
     return ParsedQuery(q, tuple(warnings), fallback)
 
 
 def _is_text_clause(q: wq.Query) -> bool:
     return all(leaf.field() in DEFAULT_FIELDS for leaf in q.leaves())
+
+
+class ImplicitOr(wq.Or):
+    """Words joined without an operator, in "or" mode (explicit ORs stay wq.Or)."""
+
+
+class ImplicitOrGroup(syntax.OrGroup):
+    qclass = ImplicitOr
+
+
+class _PlusMinus(PlusMinusPlugin):
+    """Whoosh's +/- plugin rebuilds the top group as a plain OrGroup; keep it implicit."""
+
+    def do_plusminus(self, parser, group):
+        implicit = isinstance(group, ImplicitOrGroup)
+        result = super().do_plusminus(parser, group)
+        node = result
+        while implicit and isinstance(node, (syntax.AndMaybeGroup, syntax.AndNotGroup)):
+            node = node.nodes[1] if isinstance(node, syntax.AndMaybeGroup) else node.nodes[0]
+        if implicit and type(node) is syntax.OrGroup:
+            node.__class__ = ImplicitOrGroup
+        return result
+
+
+def _implicit_or_group():
+    return ImplicitOrGroup
+
+
+def require_filters(q: wq.Query) -> wq.Query:
+    """In words joined without an operator, the field filters (date:, person:, …)
+    and NOTs must hold; the free words are OR-ed. Explicit ORs are left alone."""
+    q = q.apply(require_filters) if not q.is_leaf() else q
+    if not isinstance(q, ImplicitOr):
+        return q
+    filters = [c for c in q.subqueries if isinstance(c, wq.Not) or not _is_text_clause(c)]
+    words = [c for c in q.subqueries if c not in filters]
+    if not filters:
+        return wq.Or(words, boost=q.boost)
+    return wq.And(filters + ([wq.Or(words)] if words else []), boost=q.boost)
 
 
 def or_fallback(q: wq.Query) -> wq.Query | None:
@@ -168,10 +214,10 @@ def or_fallback(q: wq.Query) -> wq.Query | None:
 
 
 def _parse(schema, cleaned: str, any_word: bool) -> wq.Query:
-    from whoosh.qparser import OrGroup
-
     try:
-        q = _parser(schema, OrGroup if any_word else None).parse(cleaned)
+        q = _parser(schema, _implicit_or_group() if any_word else None).parse(cleaned)
+    except RecursionError:
+        raise QuerySyntaxError("the query is nested too deeply", None) from None
     except (IndexError, AssertionError):  # whoosh's parser trips on e.g. "<0", "x ANDMAYBE:ANDMAYBE"
         raise QuerySyntaxError("cannot parse the query: an operator (< > ANDMAYBE …) has nothing to "
                                "apply to", hint="quote words that contain operators") from None

@@ -17,7 +17,8 @@ from ..index.schema import NAME_SEPARATOR, F, number_day
 from ..models import FullArticle, Hit, IndexStats, Results, TimelineBucket
 from .facets import article_days, build_timeline, count_entities
 from .duplicates import group_duplicates
-from .limits import TIME_LIMIT, cap_expansions, timed_search
+from . import limits
+from .limits import cap_expansions, timed_search
 from .query import DEFAULT_OPERATOR, parse_query
 from .suggest import SUGGEST_BELOW, suggest_query
 from .snippets import make_snippet
@@ -137,7 +138,8 @@ def _collect(searcher, parsed, window: int, sortedby: dict):
         if len(results):
             warnings = warnings + more + [FALLBACK_WARNING]
     if timed_out:
-        warnings.append(f"the search took longer than {TIME_LIMIT:g} s; showing the matches found so far")
+        warnings.append(f"the search took longer than {limits.TIME_LIMIT:g} s; "
+                        "showing the matches found so far")
     return q, results, warnings
 
 
