@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 DATA_PACKAGE = "searchkit.analysis.data"
+MAX_CACHED_NAMES = 200_000
 
 
 def normalise_key(name: str) -> str:
@@ -33,6 +34,8 @@ def normalise_key(name: str) -> str:
 
 def is_acronym(word: str) -> bool:
     """`CIA`, `U.S.`, `G7`, `M&A`: capitals (and digits, dots, & or -), 2 to 6 letters."""
+    if word[1:2].islower():  # the usual capitalised word: not an acronym
+        return False
     letters = [c for c in word if c.isalpha()]
     return 2 <= len(letters) <= 6 and all(c.isupper() for c in letters) and word[0].isupper()
 
@@ -48,6 +51,23 @@ class Gazetteer:
     countries: set[str] = field(default_factory=set)
     words: dict[str, frozenset[str]] = field(default_factory=dict)  # lexicon sections
     max_words: int = 1  # the longest name, in words
+    _known: dict[str, tuple[str, str] | None] = field(default_factory=dict, repr=False)
+
+    def known(self, name: str) -> tuple[str, str] | None:
+        """lookup(name), else (the country of the demonym name, "place"), else None.
+        A pure function of the name, so cached (candidate names repeat a lot)."""
+        try:
+            return self._known[name]
+        except KeyError:
+            pass
+        hit = self.lookup(name)
+        if hit is None:
+            country = self.demonym(name)
+            hit = (country, "place") if country is not None else None
+        if len(self._known) >= MAX_CACHED_NAMES:
+            self._known.clear()
+        self._known[name] = hit
+        return hit
 
     def lookup(self, name: str) -> tuple[str, str] | None:
         """(canonical, kind) of a known place or organisation, or None."""
