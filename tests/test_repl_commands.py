@@ -104,15 +104,15 @@ def test_export_writes_every_match_by_suffix(repl_index, tmp_path):
     assert not (tmp_path / "all.txt").exists()
 
 
-def test_similar_and_explain_use_the_library_or_say_not_available(repl_index):
+def test_similar_and_explain_on_the_real_library(repl_index):
     repl = make_repl(repl_index)
     repl.evaluate("oil")
-    for name in ("similar", "explain"):
-        output = repl.evaluate(f":{name} 1")
-        if not hasattr(searchkit.SearchIndex, name):
-            assert output.kind == "error" and "not available yet" in output.text
-        else:
-            assert output.kind == "text" and output.text
+    first = repl.results.hits[0]
+    similar = repl.evaluate(":similar 1")
+    assert similar.kind == "text" and "articles match" in similar.text
+    explained = repl.evaluate(":explain 1")
+    assert explained.kind == "text"
+    assert explained.text.startswith(f"{first.id}: score") and "oil" in explained.text
 
 
 def test_unknown_command_gets_a_did_you_mean(repl_index):
@@ -162,25 +162,3 @@ def test_searches_see_articles_another_writer_commits(tmp_path):
     (extra / "z.txt").write_text("date 2021-10-01\nZANZIBAR: Ferries resumed in Zanzibar.\n")
     searchkit.index_folder([extra], index)
     assert "1 articles match" in repl.evaluate("zanzibar").text
-
-
-def test_similar_and_explain_render_what_the_library_returns(repl_index):
-    """With library methods present (stand-ins here), the commands show their results."""
-    from dataclasses import dataclass
-
-    @dataclass(frozen=True)
-    class Explanation:
-        score: float
-        terms: tuple[str, ...]
-
-    class WithExtras(searchkit.SearchIndex):
-        def similar(self, article_id, limit=10):
-            return self.search("oil", limit=limit)
-
-        def explain(self, query, article_id):
-            return Explanation(1.5, ("oil",))
-
-    repl = make_repl(repl_index, opener=WithExtras.open)
-    repl.evaluate("kabul")
-    assert "articles match" in repl.evaluate(":similar 1").text
-    assert '"score": 1.5' in repl.evaluate(":explain 1").text

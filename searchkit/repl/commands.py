@@ -222,18 +222,12 @@ class Repl:
         return Output(f"wrote {count} matches to {argument}", kind="info")
 
     def cmd_similar(self, argument: str) -> Output:
-        similar = getattr(self.index, "similar", None)
-        if not callable(similar):
-            return _not_available("similar")
-        found = similar(self._hit(argument, "similar").id, limit=self.limit)
+        found = self.index.similar(self._hit(argument, "similar").id, limit=self.limit)
         return Output(self._render_found(found), page=True)
 
     def cmd_explain(self, argument: str) -> Output:
-        explain = getattr(self.index, "explain", None)
-        if not callable(explain):
-            return _not_available("explain")
-        found = explain(self._need_query(), self._hit(argument, "explain").id)
-        return Output(_explanation_text(found), page=True)
+        found = self.index.explain(self._need_query(), self._hit(argument, "explain").id)
+        return Output("\n".join(found.lines()), page=True)
 
     def _render_found(self, found) -> str:
         if isinstance(found, Results):
@@ -242,19 +236,3 @@ class Repl:
         for hit in found:
             lines += [""] + render.format_hit(hit, color=self.color, width=self.width())
         return "\n".join(lines[1:]) or "No similar articles."
-
-
-def _explanation_text(found) -> str:
-    """The library's explanation as text: a string, a `.text`, or its fields as JSON."""
-    if isinstance(found, str):
-        return found
-    if isinstance(getattr(found, "text", None), str):
-        return found.text
-    from ..render.json import to_json
-
-    return to_json(found)
-
-
-def _not_available(name: str) -> Output:
-    return Output(f":{name} is not available yet: this searchkit's library has no SearchIndex.{name}()",
-                  kind="error")
