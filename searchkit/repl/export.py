@@ -1,7 +1,6 @@
 """`:export FILE`: every match of a query (not just the page) as JSON Lines or CSV, by suffix.
 
-Uses the library's streaming export when it has one (`SearchIndex.iter_hits`), else walks
-the result pages, so that memory stays bounded by one page.
+Streams with `SearchIndex.iter_all`, so that memory does not grow with the number of matches.
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from ..models import Hit
 from ..render.json import hits_csv, hits_jsonl
 
 FORMATS = {".jsonl": hits_jsonl, ".ndjson": hits_jsonl, ".json": hits_jsonl, ".csv": hits_csv}
-PAGE = 500
 
 
 def export_format(path: str):
@@ -26,18 +24,8 @@ def export_format(path: str):
 
 
 def all_hits(ix, query: str, sort: str) -> Iterator[Hit]:
-    """Every hit of `query`, one page at a time."""
-    streaming = getattr(ix, "iter_hits", None)
-    if callable(streaming):
-        yield from streaming(query, sort=sort)
-        return
-    page = 1
-    while True:
-        results = ix.search(query, limit=PAGE, page=page, sort=sort)
-        yield from results.hits
-        if page >= results.pages or not results.hits:
-            return
-        page += 1
+    """Every hit of `query`, streamed by the library (only document numbers are held)."""
+    yield from ix.iter_all(query, sort=sort)
 
 
 def write_lines(path: str, lines: Iterable[str]) -> int:
