@@ -344,13 +344,12 @@ def cmd_timeline(args) -> int:
 
 
 def cmd_repl(args) -> int:
-    try:
-        from .repl.app import run_repl
-    except ImportError:
-        from .errors import SearchkitError
+    from .repl.app import run_repl
 
-        raise SearchkitError("the interactive prompt is not available in this build",
-                             hint="use searchkit search QUERY") from None
+    if args.trust_index:  # the REPL opens the index from several places; trust them all
+        from .index.safety import TRUST_ENV
+
+        os.environ[TRUST_ENV] = "1"
     return run_repl(args.index)
 
 
