@@ -67,12 +67,11 @@ def _highlight_terms(q: wq.Query, reader) -> frozenset[str]:
     return frozenset(terms)
 
 
-def _hit(stored: dict, score: float, rank: int, terms: frozenset[str] | None) -> Hit:
-    return Hit(
+def _article_fields(stored: dict) -> dict:
+    """What a Hit and a FullArticle share, from one document's stored fields."""
+    return dict(
         id=stored.get(F.ID, ""),
         title=stored.get(F.TITLE, ""),
-        score=float(score or 0.0),
-        rank=rank,
         date=number_day(stored.get(F.DATE) or 0),
         date_source=stored.get(F.DATE_SOURCE),
         dateline=stored.get(F.DATELINE),
@@ -83,26 +82,16 @@ def _hit(stored: dict, score: float, rank: int, terms: frozenset[str] | None) ->
         orgs=_names(stored, F.ORG),
         places=_names(stored, F.PLACE),
         authors=_names(stored, F.AUTHOR),
-        snippet=make_snippet(stored.get(F.BODY, ""), terms) if terms is not None else None,
     )
+
+
+def _hit(stored: dict, score: float, rank: int, terms: frozenset[str] | None) -> Hit:
+    snippet = make_snippet(stored.get(F.BODY, ""), terms) if terms is not None else None
+    return Hit(score=float(score or 0.0), rank=rank, snippet=snippet, **_article_fields(stored))
 
 
 def _full_article(stored: dict) -> FullArticle:
-    return FullArticle(
-        id=stored.get(F.ID, ""),
-        title=stored.get(F.TITLE, ""),
-        body=stored.get(F.BODY, ""),
-        date=number_day(stored.get(F.DATE) or 0),
-        date_source=stored.get(F.DATE_SOURCE),
-        dateline=stored.get(F.DATELINE),
-        path=stored.get(F.PATH) or None,
-        url=stored.get(F.URL),
-        source=stored.get(F.SOURCE),
-        people=_names(stored, F.PERSON),
-        orgs=_names(stored, F.ORG),
-        places=_names(stored, F.PLACE),
-        authors=_names(stored, F.AUTHOR),
-    )
+    return FullArticle(body=stored.get(F.BODY, ""), **_article_fields(stored))
 
 
 def _page_hits(results, page: int, limit: int, terms, group: bool) -> tuple[Hit, ...]:
