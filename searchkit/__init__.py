@@ -3,8 +3,8 @@
     import searchkit
     searchkit.index_folder(["seeds/"], "index")
     ix = searchkit.open_index("index")
-    for hit in ix.search('person:"William Burns"'):
-        print(hit.date, hit.title, hit.snippet.text)
+    results = ix.search('person:"William Burns"')
+    lines = [(hit.date, hit.title, hit.snippet.text) for hit in results]
 """
 
 from __future__ import annotations
