@@ -17,7 +17,7 @@ import warnings
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, Tag
 
 try:  # optional speed-up; html.parser gives the same results, only slower
     import lxml  # noqa: F401
@@ -125,19 +125,6 @@ def parse_page(text: str, parser: str | None = None) -> Page:
     page = Page(soup, jsonld, text)
     _index(page)
     return page
-
-
-def iter_tags(root: Tag):
-    """Every tag below root in document order, without recursion."""
-    for node in root.descendants:
-        if isinstance(node, Tag):
-            yield node
-
-
-def tag_text(tag: Tag) -> str:
-    """The tag's visible text with whitespace collapsed."""
-    parts = [s for s in tag.descendants if type(s) is NavigableString]
-    return " ".join(" ".join(parts).split())
 
 
 def class_id(tag: Tag) -> str:
