@@ -37,8 +37,11 @@ class SearchIndex:
     """A searchkit index on disk. Results are plain objects, usable after close()."""
 
     def __init__(self, path: str | os.PathLike, whoosh_index) -> None:
+        from .search.readers import ReaderCache
+
         self.path = str(path)
         self._ix = whoosh_index
+        self._readers = ReaderCache()
 
     # -- opening ---------------------------------------------------------
     # trust=True opens a folder that other users own or can write to (an index
@@ -64,6 +67,7 @@ class SearchIndex:
         return cls.open(path, trust) if index_exists(path) else cls.create(path, trust)
 
     def close(self) -> None:
+        self._readers.clear()
         self._ix.close()
 
     def __enter__(self) -> SearchIndex:
@@ -141,7 +145,8 @@ class SearchIndex:
             walk = discover(paths)
             aliases, digest = self._aliases()
             reextract = read_meta(self.path).get("aliases_sha1", "") != digest
-            report = update_index(self._fresh(), walk, progress,
+            self._ix = self._ix.refresh()
+            report = update_index(self._ix, walk, progress,
                                   extract_entities=extract_entities, workers=workers,
                                   aliases=aliases or None, reextract=reextract)
             self._ix = self._ix.refresh()
@@ -153,8 +158,9 @@ class SearchIndex:
 
     # -- reading ---------------------------------------------------------
     def _fresh(self):
+        """The latest committed state, with searchers on a reader kept open while it lasts."""
         self._ix = self._ix.refresh()
-        return self._ix
+        return self._readers.view(self._ix)
 
     def _read(self, action, *args, **kwargs):
         """action(latest committed index, …). A commit by another process may
@@ -167,6 +173,7 @@ class SearchIndex:
             except SearchkitError:
                 raise
             except Exception:
+                self._readers.clear()
                 if attempt == READ_RETRIES - 1 or self._ix.up_to_date():
                     raise
                 time.sleep(0.02 * (attempt + 1))

@@ -8,6 +8,7 @@ import pytest
 from conftest import ROOT, SEED_ARTICLE
 
 from searchkit.api import SearchIndex
+from searchkit.analysis import fused as fused_module
 from searchkit.index import fastindex
 from searchkit.index.schema import F, build_schema
 
@@ -25,7 +26,7 @@ def real_texts() -> list[str]:
 @pytest.mark.parametrize("name", [F.BODY, F.TITLE, F.PERSON, F.PLACE, F.DATELINE])
 def test_fused_analysis_equals_whoosh(name):
     field = build_schema()[name]
-    fused = fastindex.fused_analysis(field)
+    fused = fused_module.fused_analysis(field)
     assert fused is not None, f"{name} should take the fused path"
     for text in real_texts():
         assert sorted(fused(text)) == sorted(field.index(text)), text[:80]
@@ -35,9 +36,9 @@ def test_unrecognised_analysis_keeps_whoosh_path():
     from whoosh import fields
     from whoosh.analysis import NgramFilter, RegexTokenizer, StemmingAnalyzer
 
-    assert fastindex.fused_analysis(fields.TEXT(analyzer=RegexTokenizer() | NgramFilter(2, 3))) is None
-    assert fastindex.fused_analysis(fields.ID()) is None
-    assert fastindex.fused_analysis(fields.TEXT(analyzer=StemmingAnalyzer(), phrase=False)) is None
+    assert fused_module.fused_analysis(fields.TEXT(analyzer=RegexTokenizer() | NgramFilter(2, 3))) is None
+    assert fused_module.fused_analysis(fields.ID()) is None
+    assert fused_module.fused_analysis(fields.TEXT(analyzer=StemmingAnalyzer(), phrase=False)) is None
 
 
 def postings(path) -> list:
@@ -72,3 +73,16 @@ def test_index_is_the_same_with_and_without_fusion(tmp_path, monkeypatch):
         fused_total = ix.search('"prime minister" OR pakistan').total
     with SearchIndex.open(tmp_path / "plain") as ix:
         assert ix.search('"prime minister" OR pakistan').total == fused_total > 0
+
+
+def test_snippet_word_finding_equals_whoosh_analysis():
+    """Snippets find the query's words with the fused loop: same words, same places."""
+    from searchkit.analysis.analyzers import text_analyzer
+    from searchkit.search import snippets
+
+    assert snippets._fused() is not None
+    for text in real_texts():
+        tokens = [(t.startchar, t.endchar, t.text) for t in text_analyzer()(text, chars=True, removestops=True)]
+        wanted = frozenset(token[2] for token in tokens[::3])
+        expected = [token for token in tokens if token[2] in wanted]
+        assert snippets._matches(text, wanted) == expected, text[:80]

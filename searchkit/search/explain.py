@@ -78,7 +78,9 @@ def explain_hit(searcher, q, docnum: int, article_id: str, text: str, recency=No
 
 
 def _matches(searcher, q, docnum: int) -> bool:
-    return docnum in set(searcher.docs_for_query(q))
+    from .evaluate import matching_docs
+
+    return docnum in matching_docs(searcher, q)
 
 
 def find_docnum(searcher, article_id: str) -> int:

@@ -2,7 +2,7 @@
 
 A leading wildcard (`*stan`) or a fuzzy term over a large vocabulary can
 expand to thousands of words; each expansion is capped at WILDCARD_CAP words
-(with a warning). Collecting stops after TIME_LIMIT seconds: the hits found so
+(with a warning). Scoring stops after TIME_LIMIT seconds: the matches scored so
 far come back, with a warning, instead of a query that never ends.
 """
 
@@ -38,15 +38,15 @@ def cap_expansions(q: wq.Query, reader, cap: int | None = None) -> tuple[wq.Quer
     return visit(q), warnings
 
 
-def timed_search(searcher, q: wq.Query, limit: int | None, time_limit: float | None = None, **options):
-    """searcher.search with a time limit: (whoosh Results, timed_out)."""
-    from whoosh.collectors import TimeLimit, TimeLimitCollector
+def score_all(searcher, q: wq.Query, time_limit: float | None = None) -> tuple[dict[int, float], bool]:
+    """The score of every match of `q` within the time limit: (scores, timed_out)."""
+    import time
+
+    from .evaluate import Evaluator, TimedOut
 
     time_limit = TIME_LIMIT if time_limit is None else time_limit
-    collector = searcher.collector(limit=limit, **options)
-    timed = TimeLimitCollector(collector, timelimit=time_limit, use_alarm=False)
+    evaluator = Evaluator(searcher, deadline=time.perf_counter() + time_limit)
     try:
-        searcher.search_with_collector(q, timed)
-    except TimeLimit:
-        return timed.results(), True
-    return timed.results(), False
+        return evaluator.scores(q), False
+    except TimedOut as stopped:
+        return stopped.partial, True

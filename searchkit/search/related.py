@@ -8,6 +8,7 @@ from collections import Counter
 from ..index.documents import decode_entities
 from ..index.schema import ENTITY_FIELDS, F
 from ..models import Facet, FacetValue, Results
+from .evaluate import matching_docs
 from .explain import Explanation, explain_hit, find_docnum
 from .query import DEFAULT_OPERATOR, parse_query
 
@@ -48,7 +49,7 @@ def cooccurring(ix, text: str, top: int = 10, syntax: bool = True, today=None) -
         if not reader.doc_count():
             return tuple(Facet(kind, ()) for kind in counters)
         column = reader.column_reader(F.ENTITIES)
-        for docnum in searcher.docs_for_query(parsed.query):
+        for docnum in sorted(matching_docs(searcher, parsed.query)):
             names = {(e.kind, e.name) for e in decode_entities(column[docnum])}
             for kind, name in names:
                 if target and kind == target[0] and name.lower() == target[1]:

@@ -6,6 +6,8 @@ plain objects inside the `with ix.searcher()` block.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import os
 from collections import Counter
 
@@ -16,9 +18,10 @@ from ..errors import ArticleNotFound
 from ..index.schema import NAME_SEPARATOR, F, number_day
 from ..models import FullArticle, Hit, IndexStats, Results, TimelineBucket
 from .facets import article_days, build_timeline, count_entities
-from .duplicates import group_duplicates
+from .duplicates import LOOKAHEAD, group_duplicates
+from .evaluate import matching_docs
 from . import limits
-from .limits import cap_expansions, timed_search
+from .limits import cap_expansions, score_all
 from .query import DEFAULT_OPERATOR, parse_query
 from .suggest import SUGGEST_BELOW, suggest_query
 from .snippets import make_snippet
@@ -94,16 +97,32 @@ def _full_article(stored: dict) -> FullArticle:
     return FullArticle(body=stored.get(F.BODY, ""), **_article_fields(stored))
 
 
-def _page_hits(results, page: int, limit: int, terms, group: bool) -> tuple[Hit, ...]:
+def _ranked(searcher, scores: dict[int, float], window: int | None, sort: str) -> list[tuple[int, float]]:
+    """The best `window` (docnum, score) pairs (all when None): by score, ties to the
+    earlier article; with sort="date", newest first, then by score."""
+    if sort == "date":
+        column = searcher.reader().column_reader(F.DATE)
+        return sorted(scores.items(), key=lambda item: (-(column[item[0]] or 0), -item[1], item[0]))[:window]
+    if window is not None and window < len(scores):
+        threshold = heapq.nlargest(window, scores.values())[-1]
+        items = [item for item in scores.items() if item[1] >= threshold]
+    else:
+        items = list(scores.items())
+    items.sort(key=lambda item: (-item[1], item[0]))
+    return items[:window]
+
+
+def _page_hits(searcher, ranked, page: int, limit: int, terms, group: bool) -> tuple[Hit, ...]:
     """The page's hits; with `group`, near-duplicates fold into their best-ranked copy."""
     from dataclasses import replace
 
-    window = [(results[i].fields(), results[i].score) for i in range(len(results.top_n))]
-    if group:
-        grouped = group_duplicates(window, lambda item: item[0].get(F.BODY, ""))
-    else:
-        grouped = [(item, []) for item in window]
+    stored_fields = searcher.stored_fields
     first = (page - 1) * limit
+    window = ((stored_fields(docnum), score) for docnum, score in ranked)
+    if group:
+        grouped = group_duplicates(window, lambda item: item[0].get(F.BODY, ""), needed=first + limit)
+    else:
+        grouped = [(item, []) for item in itertools.islice(window, first + limit)]
     hits = []
     for rank, ((stored, score), folded) in enumerate(grouped[first:first + limit], start=first + 1):
         hit = _hit(stored, score, rank, terms)
@@ -117,19 +136,20 @@ def _page_hits(results, page: int, limit: int, terms, group: bool) -> tuple[Hit,
 FALLBACK_WARNING = "no article has all the words; showing articles with any of them"
 
 
-def _collect(searcher, parsed, window: int, sortedby: dict):
-    """Run the query (then its OR fallback when nothing matched) within the time limit."""
+def _collect(searcher, parsed):
+    """Score every match (then the OR fallback's when nothing matched) within the
+    time limit: (query run, {docnum: score}, warnings)."""
     q, warnings = cap_expansions(parsed.query, searcher.reader())
-    results, timed_out = timed_search(searcher, q, window, **sortedby)
-    if not len(results) and parsed.fallback is not None:
+    scores, timed_out = score_all(searcher, q)
+    if not scores and parsed.fallback is not None:
         q, more = cap_expansions(parsed.fallback, searcher.reader())
-        results, timed_out = timed_search(searcher, q, window, **sortedby)
-        if len(results):
+        scores, timed_out = score_all(searcher, q)
+        if scores:
             warnings = warnings + more + [FALLBACK_WARNING]
     if timed_out:
         warnings.append(f"the search took longer than {limits.TIME_LIMIT:g} s; "
                         "showing the matches found so far")
-    return q, results, warnings
+    return q, scores, warnings
 
 
 def run_search(ix, text: str, limit: int = 10, page: int = 1, sort: str = "relevance",
@@ -141,20 +161,20 @@ def run_search(ix, text: str, limit: int = 10, page: int = 1, sort: str = "relev
     scoring.Recency); `group` folds near-duplicates into "+N similar"."""
     parsed = parse_query(text, ix.schema, syntax=syntax, today=today, operator=operator)
     limit, page = max(1, int(limit)), max(1, int(page))
-    sortedby = {"sortedby": F.DATE, "reverse": True} if sort == "date" else {}
-    window = page * limit * (2 if group else 1) + (10 if group else 0)
+    # With grouping, room for pages of copies; group_duplicates reads only what it needs.
+    window = page * limit * (4 if group else 1) + (LOOKAHEAD if group else 0)
     with ix.searcher(weighting=weighting(_recency(recency, today))) as searcher:
-        q, results, warnings = _collect(searcher, parsed, window, sortedby)
+        q, scores, warnings = _collect(searcher, parsed)
         terms = _highlight_terms(q, searcher.reader()) if snippets else None
-        hits = _page_hits(results, page, limit, terms, group)
+        hits = _page_hits(searcher, _ranked(searcher, scores, window, sort), page, limit, terms, group)
         facet_values = ()
         if facets:
-            facet_values = count_entities(searcher.reader(), searcher.docs_for_query(q), top=facets)
+            facet_values = count_entities(searcher.reader(), sorted(scores), top=facets)
         suggestion = None
-        if syntax and (len(results) < SUGGEST_BELOW or FALLBACK_WARNING in warnings):
+        if syntax and (len(scores) < SUGGEST_BELOW or FALLBACK_WARNING in warnings):
             suggestion = suggest_query(searcher, text)
         return Results(
-            query=text, total=len(results), hits=hits, page=page, limit=limit, sort=sort,
+            query=text, total=len(scores), hits=hits, page=page, limit=limit, sort=sort,
             warnings=tuple(parsed.warnings) + tuple(warnings), facets=facet_values,
             suggestion=suggestion,
         )
@@ -174,13 +194,13 @@ def iter_hits(ix, text: str, sort: str = "relevance", syntax: bool = True, today
     """Every match as a Hit, in rank (or date) order, built one at a time: for
     exporting without holding all hits in memory (Whoosh keeps only docnums)."""
     parsed = parse_query(text, ix.schema, syntax=syntax, today=today, operator=operator)
-    sortedby = {"sortedby": F.DATE, "reverse": True} if sort == "date" else {}
     with ix.searcher(weighting=weighting(_recency(recency, today))) as searcher:
-        q, results, _ = _collect(searcher, parsed, None, sortedby)
+        q, scores, _ = _collect(searcher, parsed)
         terms = _highlight_terms(q, searcher.reader()) if snippets else None
-        for index in range(len(results.top_n)):
-            found = results[index]
-            yield _hit(found.fields(), found.score, index + 1, terms)
+        ranked = _ranked(searcher, scores, None, sort)
+        del scores
+        for rank, (docnum, score) in enumerate(ranked, start=1):
+            yield _hit(searcher.stored_fields(docnum), score, rank, terms)
 
 
 def count_query_entities(ix, text: str | None, top: int = 10, syntax: bool = True):
@@ -188,7 +208,7 @@ def count_query_entities(ix, text: str | None, top: int = 10, syntax: bool = Tru
     with ix.searcher() as searcher:
         reader = searcher.reader()
         if text:
-            docnums = searcher.docs_for_query(parse_query(text, ix.schema, syntax=syntax).query)
+            docnums = sorted(matching_docs(searcher, parse_query(text, ix.schema, syntax=syntax).query))
         else:
             docnums = reader.all_doc_ids()
         return count_entities(reader, docnums, top=top)
@@ -198,7 +218,7 @@ def query_timeline(ix, text: str, interval: str = "auto", syntax: bool = True,
                    normalise: bool = False) -> tuple[str, tuple[TimelineBucket, ...]]:
     with ix.searcher() as searcher:
         reader = searcher.reader()
-        docnums = searcher.docs_for_query(parse_query(text, ix.schema, syntax=syntax).query)
+        docnums = sorted(matching_docs(searcher, parse_query(text, ix.schema, syntax=syntax).query))
         days = [day for day in article_days(reader, docnums) if day]
         all_days = None
         if normalise:

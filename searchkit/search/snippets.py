@@ -5,17 +5,35 @@ Data first: a Snippet is text plus highlight ranges; renderers add the markup.
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 from ..analysis.analyzers import text_analyzer
 from ..models import Snippet, Span
 
 SNIPPET_CHARS = 240
 LEAD_CHARS = 50  # context kept before the first match in the window
 SCAN_CHARS = 200_000  # never analyse more than this much of one article
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=1)
+def _fused():
+    """The body analyser as one cached loop (analysis/fused.py), or None."""
+    from whoosh import fields
+
+    from ..analysis.fused import fused_analysis
+
+    return fused_analysis(fields.TEXT(analyzer=text_analyzer()))
 
 
 def _matches(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]]:
+    """(start, end, term) of the words of `text` that analyse to one of `terms`."""
     if not terms:
         return []
+    fused = _fused()
+    if fused is not None:
+        return fused.matches(text[:SCAN_CHARS], terms)
     return [
         (token.startchar, token.endchar, token.text)
         for token in text_analyzer()(text[:SCAN_CHARS], chars=True, removestops=True)
@@ -71,34 +89,17 @@ def _cut(text: str, start: int, end: int, inside: list[tuple[int, int, str]]) ->
     out: list[str] = ["…"] if start > 0 else []
     length = len(out[0]) if out else 0
     spans: list[Span] = []
-    marks = iter(inside)
-    mark = next(marks, None)
-    pending_space = False
     position = start
-    while position < end:
-        if mark is not None and position == mark[0]:
-            word = text[mark[0]:mark[1]]
-            if pending_space and length:
-                out.append(" ")
-                length += 1
-            pending_space = False
-            spans.append(Span(length, length + len(word)))
-            out.append(word)
-            length += len(word)
-            position = mark[1]
-            mark = next(marks, None)
-            continue
-        char = text[position]
-        position += 1
-        if char.isspace():
-            pending_space = True
-            continue
-        if pending_space and length:
-            out.append(" ")
-            length += 1
-        pending_space = False
-        out.append(char)
-        length += 1
-    if end < len(text):
-        out.append("…")
-    return Snippet("".join(out), tuple(spans))
+    for mark_start, mark_end, _ in inside:
+        folded = _SPACES.sub(" ", text[position:mark_start])
+        if not length:
+            folded = folded.lstrip(" ")
+        word = text[mark_start:mark_end]
+        spans.append(Span(length + len(folded), length + len(folded) + len(word)))
+        out += (folded, word)
+        length += len(folded) + len(word)
+        position = mark_end
+    tail = _SPACES.sub(" ", text[position:end])
+    out.append(tail.lstrip(" ") if not length else tail)
+    body = "".join(out).rstrip(" ")
+    return Snippet(body + ("…" if end < len(text) else ""), tuple(spans))

@@ -1,0 +1,379 @@
+"""Scoring a query over ALL its matches in one pass, term at a time.
+
+Whoosh's collector walks a tree of matchers one document at a time (a Python
+call per matcher per posting), and the exact total then needs a second walk
+over every match. Here each term's postings are read a block at a time and
+scored with BM25 through a 256-entry table of length norms (Whoosh stores a
+field's length in one byte), and the nodes of the query combine per-document
+score maps: one pass gives the scores of every match, hence the top hits, the
+exact total and the documents to count facets over.
+
+Scores are Whoosh's own: the same BM25 terms (scoring._Scorer), summed as
+Whoosh's Union/Intersection/AndNot/AndMaybe matchers sum them, the same
+boosts. A node this module does not score itself (phrase, range, wildcard,
+fuzzy, …) is run through Whoosh's matcher for that node, so every query works;
+tests compare the two paths on real indexes.
+"""
+
+from __future__ import annotations
+
+import time
+from operator import add, truediv
+
+from whoosh import query as wq
+from whoosh.util.numeric import byte_to_length
+
+from .scoring import NewsBM25F, bm25_idf
+
+Scores = dict  # global docnum -> score
+
+_NOT_SCORE = 1.0  # Whoosh's InverseMatcher scores every document it yields 1.0
+_LENGTHS = [byte_to_length(i) for i in range(256)]
+
+
+class TimedOut(Exception):
+    """The deadline passed; `partial` holds the scores gathered so far."""
+
+    def __init__(self, partial: Scores) -> None:
+        super().__init__("time limit")
+        self.partial = partial
+
+
+class _Leaf:
+    """One segment: its searcher, docnum offset, deletions and length bytes per field."""
+
+    def __init__(self, searcher, offset: int) -> None:
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self.offset = offset
+        self.deleted = self.reader.deleted_docs_set if self.reader.has_deletions() else frozenset()
+        self._lengths: dict[str, bytes] = {}
+
+    def length_bytes(self, fieldname: str) -> bytes:
+        found = self._lengths.get(fieldname)
+        if found is None:
+            found = _length_bytes(self.reader, fieldname)
+            self._lengths[fieldname] = found
+        return found
+
+
+def _length_bytes(reader, fieldname: str) -> bytes:
+    """Every document's one-byte length of `fieldname`, read in one go."""
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+
+    column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    count = reader.doc_count_all()
+    if column is None:
+        return bytes(count)
+    raw = column._dbfile.get(column._basepos, column._count) if column._count else b""
+    return raw + bytes(max(0, count - len(raw)))
+
+
+def _postings(reader, fieldname: str, btext: bytes):
+    """(ids, weights) of a term's postings, one block at a time (deletions not removed)."""
+    from whoosh.codec.whoosh3 import W3LeafMatcher
+    from whoosh.reading import TermNotFound
+
+    terms = reader._terms
+    try:
+        info = terms.term_info(fieldname, btext)
+    except (TermNotFound, KeyError):
+        return
+    if info.is_inlined():
+        ids, weights, _ = info.inlined_postings()
+        yield ids, (weights if weights else (1.0,) * len(ids))
+        return
+    offset, length = info.extent()
+    matcher = W3LeafMatcher(terms._postfile, offset, length, reader.schema[fieldname].format)
+    while True:
+        matcher._read_ids()
+        matcher._read_weights()
+        yield matcher._ids, matcher._weights
+        if matcher._lastblock:
+            return
+        matcher._goto(matcher._nextoffset)
+
+
+class Evaluator:
+    """Evaluates Whoosh queries against one searcher. Not reusable across searchers."""
+
+    def __init__(self, searcher, deadline: float | None = None) -> None:
+        self.searcher = searcher
+        self.weighting = searcher.weighting
+        self.leaves = [_Leaf(sub, offset) for sub, offset in searcher.leaf_searchers()]
+        self.deadline = deadline
+        self._all: frozenset[int] | None = None
+
+    # -- public ------------------------------------------------------------------------
+
+    def scores(self, q: wq.Query) -> Scores:
+        """Score of every document that matches `q` (raises TimedOut with what it has)."""
+        try:
+            result = self._node(q)
+        except TimedOut as stopped:
+            raise TimedOut(self._final(stopped.partial)) from None
+        if isinstance(result, _Complement):
+            result = self._complement(result)
+        return self._final(result)
+
+    def _final(self, scores: Scores) -> Scores:
+        weighting = self.weighting
+        if not getattr(weighting, "use_final", False):
+            return scores
+        final, searcher = weighting.final, self.searcher
+        return {docnum: final(searcher, docnum, score) for docnum, score in scores.items()}
+
+    # -- nodes -------------------------------------------------------------------------
+
+    def _check_time(self, partial: Scores) -> None:
+        if self.deadline is not None and time.perf_counter() > self.deadline:
+            raise TimedOut(partial)
+
+    def _node(self, q: wq.Query):
+        kind = type(q)
+        if kind is wq.Term:
+            return self._term(q)
+        if isinstance(q, wq.Or) and not q.scale and not q.minmatch:
+            return self._or(q)
+        if isinstance(q, wq.And):
+            return self._and(q)
+        if kind is wq.AndNot:
+            return self._and_not(q)
+        if kind is wq.AndMaybe:
+            return self._and_maybe(q)
+        if kind is wq.Not:
+            return _Complement(self._positive(q.query))
+        if isinstance(q, wq.NumericRange) and q.constantscore:
+            return self._node(q._compile_query(self.searcher.reader()))
+        if kind is wq.ConstantScoreQuery:
+            score = q.score
+            return dict.fromkeys(self._docs(q.child), score)
+        if q is wq.NullQuery or kind is type(wq.NullQuery):
+            return {}
+        return self._whoosh(q)
+
+    def _docs(self, q: wq.Query):
+        """The documents that match `q`, unscored (for constant-score filters)."""
+        if type(q) is wq.Term:
+            return self._term_docs(q)
+        if isinstance(q, wq.Or) and all(type(sub) in (wq.Term, wq.TermRange) for sub in q.subqueries):
+            found: set[int] = set()
+            for sub in q.subqueries:
+                found.update(self._docs(sub))
+            return found
+        if type(q) is wq.TermRange:
+            found = set()
+            for word in q._btexts(self.searcher.reader()):
+                found.update(self._term_docs(wq.Term(q.fieldname, word)))
+            return found
+        return self._positive(q).keys()
+
+    def _term_docs(self, q: wq.Term) -> set[int]:
+        found: set[int] = set()
+        btext = self._term_bytes(q)
+        if btext is None:
+            return found
+        for leaf in self.leaves:
+            offset, deleted = leaf.offset, leaf.deleted
+            for ids, _ in _postings(leaf.reader, q.fieldname, btext):
+                if offset:
+                    ids = map(offset.__add__, ids)
+                found.update(ids)
+            if deleted:
+                found.difference_update(offset + d for d in deleted)
+        return found
+
+    def _term_bytes(self, q: wq.Term) -> bytes | None:
+        schema = self.searcher.schema
+        if q.fieldname not in schema:
+            return None
+        try:
+            btext = schema[q.fieldname].to_bytes(q.text)
+        except ValueError:
+            return None
+        return btext if (q.fieldname, btext) in self.searcher.reader() else None
+
+    def _positive(self, q: wq.Query) -> Scores:
+        result = self._node(q)
+        return self._complement(result) if isinstance(result, _Complement) else result
+
+    def _term(self, q: wq.Term) -> Scores:
+        searcher = self.searcher
+        fieldname = q.fieldname
+        btext = self._term_bytes(q)
+        if btext is None:
+            return {}
+        weighting = self.weighting
+        if not isinstance(weighting, NewsBM25F):
+            return self._whoosh(q)
+        if not searcher.schema[fieldname].scorable:
+            return self._term_weights(q, btext)
+        doc_frequency = searcher.doc_frequency(fieldname, btext)
+        out: Scores = {}
+        if not doc_frequency:
+            return out
+        k1 = weighting.K1
+        b = weighting._field_B.get(fieldname, weighting.B)
+        avgfl = searcher.avg_field_length(fieldname) or 1
+        idf = bm25_idf(searcher.doc_count_all(), doc_frequency)
+        boost = q.boost
+        k1_plus_1 = k1 + 1
+        # tf * (K1 + 1) / (tf + norm), norm = K1 * ((1 - B) + B * fl / avgfl) as in whoosh.scoring.bm25
+        norms = [k1 * ((1 - b) + b * length / avgfl) for length in _LENGTHS]
+        for leaf in self.leaves:
+            lengths = leaf.length_bytes(fieldname)
+            offset, deleted = leaf.offset, leaf.deleted
+            for ids, weights in _postings(leaf.reader, fieldname, btext):
+                denominators = map(add, weights, map(norms.__getitem__, map(lengths.__getitem__, ids)))
+                ratios = map(truediv, map((k1_plus_1).__mul__, weights), denominators)
+                if boost == 1.0:
+                    values = map(idf.__mul__, ratios)
+                else:
+                    values = map(boost.__mul__, map(idf.__mul__, ratios))
+                if deleted:
+                    out.update((offset + d, s) for d, s in zip(ids, values) if d not in deleted)
+                elif offset:
+                    out.update(zip(map(offset.__add__, ids), values))
+                else:
+                    out.update(zip(ids, values))
+            self._check_time(out)
+        return out
+
+    def _term_weights(self, q: wq.Term, btext: bytes) -> Scores:
+        """A term of an unscored field (person:, place:, …): Whoosh scores it by its weight."""
+        out: Scores = {}
+        boost = q.boost
+        for leaf in self.leaves:
+            offset, deleted = leaf.offset, leaf.deleted
+            for ids, weights in _postings(leaf.reader, q.fieldname, btext):
+                if boost != 1.0:
+                    weights = map(boost.__mul__, weights)
+                out.update((offset + d, w) for d, w in zip(ids, weights) if d not in deleted)
+        return out
+
+    def _or(self, q: wq.Or):
+        subs = q.subqueries
+        if not subs:
+            return {}
+        if len(subs) == 1:
+            return self._node(subs[0])
+        out: Scores = {}
+        complements = []
+        for sub in subs:
+            try:
+                result = self._node(sub)
+            except TimedOut as stopped:  # keep what the earlier words found
+                _add_into(out, stopped.partial)
+                raise TimedOut(_boosted(out, q.boost)) from None
+            if isinstance(result, _Complement):
+                complements.append(result)
+                continue
+            _add_into(out, result)
+            self._check_time(out)
+        for complement in complements:
+            _add_into(out, self._complement(complement))
+        return _boosted(out, q.boost)
+
+    def _and(self, q: wq.And):
+        subs = q.subqueries
+        if not subs:
+            return {}
+        if len(subs) == 1:
+            return self._node(subs[0])
+        positives: list[Scores] = []
+        excluded: list[Scores] = []
+        for sub in subs:
+            result = self._node(sub)
+            if isinstance(result, _Complement):
+                excluded.append(result.scores)
+            else:
+                positives.append(result)
+                if not result:
+                    return {}
+        if not positives:
+            union: set[int] = set()
+            for scores in excluded:
+                union.update(scores)
+            return _boosted(_Complement(union, len(excluded) * _NOT_SCORE), q.boost)
+        positives.sort(key=len)
+        out = dict(positives[0])
+        for other in positives[1:]:
+            out = {docnum: score + other[docnum] for docnum, score in out.items() if docnum in other}
+        if excluded:
+            bonus = len(excluded) * _NOT_SCORE
+            out = {docnum: score + bonus for docnum, score in out.items()
+                   if not any(docnum in scores for scores in excluded)}
+        return _boosted(out, q.boost)
+
+    def _and_not(self, q: wq.AndNot) -> Scores:
+        kept = self._positive(q.a)
+        if not kept:
+            return kept
+        dropped = self._positive(q.b)
+        return {docnum: score for docnum, score in kept.items() if docnum not in dropped}
+
+    def _and_maybe(self, q: wq.AndMaybe) -> Scores:
+        required = self._positive(q.a)
+        if not required:
+            return required
+        optional = self._positive(q.b)
+        return {docnum: score + optional.get(docnum, 0.0) for docnum, score in required.items()}
+
+    def _whoosh(self, q: wq.Query) -> Scores:
+        """Any other node: Whoosh's own matcher, walked to the end, per segment."""
+        out: Scores = {}
+        context = self.searcher.context(weighting=self.weighting)
+        for leaf in self.leaves:
+            matcher = q.matcher(leaf.searcher, context)
+            offset = leaf.offset
+            steps = 0
+            while matcher.is_active():
+                out[offset + matcher.id()] = matcher.score()
+                matcher.next()
+                steps += 1
+                if steps % 4096 == 0:
+                    self._check_time(out)
+            self._check_time(out)
+        return out
+
+    # -- complements (a NOT on its own) ------------------------------------------------
+
+    def _all_docs(self) -> frozenset[int]:
+        if self._all is None:
+            self._all = frozenset(self.searcher.reader().all_doc_ids())
+        return self._all
+
+    def _complement(self, complement: "_Complement") -> Scores:
+        score = complement.score
+        return {docnum: score for docnum in self._all_docs() if docnum not in complement.scores}
+
+
+def matching_docs(searcher, q: wq.Query) -> Scores:
+    """Every document that matches `q`, with its score (no time limit: counts must be exact)."""
+    return Evaluator(searcher).scores(q)
+
+
+class _Complement:
+    """Every live document except `scores`' keys, each scoring `score` (a NOT)."""
+
+    def __init__(self, scores, score: float = _NOT_SCORE) -> None:
+        self.scores = scores
+        self.score = score
+
+
+def _boosted(result, boost: float):
+    if boost == 1.0:
+        return result
+    if isinstance(result, _Complement):
+        return _Complement(result.scores, result.score * boost)
+    return {docnum: score * boost for docnum, score in result.items()}
+
+
+def _add_into(out: Scores, more: Scores) -> None:
+    if not out:
+        out.update(more)
+        return
+    get = out.get
+    for docnum, score in more.items():
+        out[docnum] = get(docnum, 0.0) + score
+

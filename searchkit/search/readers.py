@@ -1,0 +1,50 @@
+"""One open reader per index generation, shared by the searches of a thread.
+
+Opening a Whoosh reader costs more than a typical search: the table of
+contents, every segment's files, and — on first use — the offsets of every
+stored document (about 1.5 ms per 20,000 articles). A SearchIndex keeps the
+reader of the latest committed generation and opens a new one only when a
+commit has made a newer generation. Readers are per thread (Whoosh's file
+reads seek and read, which threads must not share); an older reader is never
+closed here, so a search or export still running on it finishes normally, and
+the garbage collector closes its files once nothing uses it.
+"""
+
+from __future__ import annotations
+
+import threading
+
+
+class ReaderCache:
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    def view(self, ix) -> "IndexView":
+        """`ix` (the latest Whoosh index object) with searchers on a shared reader."""
+        local = self._local
+        reader = getattr(local, "reader", None)
+        generation = ix.latest_generation()
+        if reader is None or getattr(local, "generation", None) != generation or getattr(reader, "is_closed", False):
+            reader = ix.reader()
+            local.reader, local.generation = reader, reader.generation()
+        return IndexView(ix, reader)
+
+    def clear(self) -> None:
+        self._local = threading.local()
+
+
+class IndexView:
+    """What the search functions need of an index: its schema and searchers."""
+
+    def __init__(self, ix, reader) -> None:
+        self._ix = ix
+        self._reader = reader
+        self.schema = reader.schema  # (ix.schema would read the table of contents again)
+
+    def searcher(self, **kwargs):
+        from whoosh.searching import Searcher
+
+        return Searcher(self._reader, fromindex=self._ix, closereader=False, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._ix, name)
