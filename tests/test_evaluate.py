@@ -147,3 +147,16 @@ def test_a_passed_deadline_returns_partial_scores(seeds_index):
         complete = Evaluator(searcher).scores(q)
     assert stopped.value.partial
     assert set(stopped.value.partial) <= set(complete)
+
+
+@pytest.mark.parametrize("text", ['"prime minister" election', "oil OR bank -war", "person:Obama"])
+def test_other_weightings_take_whoosh_scoring(seeds_index, text):
+    from whoosh.scoring import BM25F
+
+    ix = seeds_index._ix
+    q = parse_query(text, ix.schema).query
+    with ix.searcher(weighting=BM25F()) as searcher:
+        expected = _whoosh_scores(searcher, q)
+        found = Evaluator(searcher).scores(q)
+    assert set(found) == set(expected)
+    assert all(found[d] == pytest.approx(s, rel=1e-9) for d, s in expected.items())

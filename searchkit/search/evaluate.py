@@ -18,8 +18,12 @@ tests compare the two paths on real indexes.
 from __future__ import annotations
 
 import time
+from bisect import bisect_left
+from itertools import accumulate
 from operator import add, truediv
+from pickle import loads
 
+from whoosh import formats
 from whoosh import query as wq
 from whoosh.util.numeric import byte_to_length
 
@@ -69,8 +73,9 @@ def _length_bytes(reader, fieldname: str) -> bytes:
     return raw + bytes(max(0, count - len(raw)))
 
 
-def _postings(reader, fieldname: str, btext: bytes):
-    """(ids, weights) of a term's postings, one block at a time (deletions not removed)."""
+def _postings(reader, fieldname: str, btext: bytes, values: bool = False):
+    """(ids, weights[, values]) of a term's postings, one block at a time, read
+    straight from Whoosh's block data (deletions not removed)."""
     from whoosh.codec.whoosh3 import W3LeafMatcher
     from whoosh.reading import TermNotFound
 
@@ -80,15 +85,22 @@ def _postings(reader, fieldname: str, btext: bytes):
     except (TermNotFound, KeyError):
         return
     if info.is_inlined():
-        ids, weights, _ = info.inlined_postings()
-        yield ids, (weights if weights else (1.0,) * len(ids))
+        ids, weights, block_values = info.inlined_postings()
+        weights = weights if weights else (1.0,) * len(ids)
+        yield (ids, weights, block_values) if values else (ids, weights)
         return
     offset, length = info.extent()
     matcher = W3LeafMatcher(terms._postfile, offset, length, reader.schema[fieldname].format)
     while True:
-        matcher._read_ids()
-        matcher._read_weights()
-        yield matcher._ids, matcher._weights
+        matcher._read_data()
+        ids, weights, block_values = matcher._data[:3]
+        if not matcher._byteids:
+            ids = tuple(accumulate(ids))  # delta-decoded, as W3LeafMatcher._read_ids does
+        if weights is None:
+            weights = (1.0,) * len(ids)
+        elif isinstance(weights, float):
+            weights = (weights,) * len(ids)
+        yield (ids, weights, block_values) if values else (ids, weights)
         if matcher._lastblock:
             return
         matcher._goto(matcher._nextoffset)
@@ -143,6 +155,8 @@ class Evaluator:
             return self._and_maybe(q)
         if kind is wq.Not:
             return _Complement(self._positive(q.query))
+        if kind is wq.Phrase:
+            return self._phrase(q)
         if isinstance(q, wq.NumericRange) and q.constantscore:
             return self._node(q._compile_query(self.searcher.reader()))
         if kind is wq.ConstantScoreQuery:
@@ -197,7 +211,9 @@ class Evaluator:
         result = self._node(q)
         return self._complement(result) if isinstance(result, _Complement) else result
 
-    def _term(self, q: wq.Term) -> Scores:
+    def _term(self, q: wq.Term, positions: dict | None = None) -> Scores:
+        """BM25 score of every document with the term. With a `positions` dict, also
+        fills it with each document's encoded positions (read in the same pass)."""
         searcher = self.searcher
         fieldname = q.fieldname
         btext = self._term_bytes(q)
@@ -207,6 +223,8 @@ class Evaluator:
         if not isinstance(weighting, NewsBM25F):
             return self._whoosh(q)
         if not searcher.schema[fieldname].scorable:
+            if positions is not None:
+                return self._whoosh(q)
             return self._term_weights(q, btext)
         doc_frequency = searcher.doc_frequency(fieldname, btext)
         out: Scores = {}
@@ -223,7 +241,10 @@ class Evaluator:
         for leaf in self.leaves:
             lengths = leaf.length_bytes(fieldname)
             offset, deleted = leaf.offset, leaf.deleted
-            for ids, weights in _postings(leaf.reader, fieldname, btext):
+            for block in _postings(leaf.reader, fieldname, btext, values=positions is not None):
+                ids, weights = block[0], block[1]
+                if positions is not None:
+                    positions.update(zip(map(offset.__add__, ids), block[2]))
                 denominators = map(add, weights, map(norms.__getitem__, map(lengths.__getitem__, ids)))
                 ratios = map(truediv, map((k1_plus_1).__mul__, weights), denominators)
                 if boost == 1.0:
@@ -249,6 +270,30 @@ class Evaluator:
                 if boost != 1.0:
                     weights = map(boost.__mul__, weights)
                 out.update((offset + d, w) for d, w in zip(ids, weights) if d not in deleted)
+        return out
+
+    def _phrase(self, q: wq.Phrase) -> Scores:
+        """Words in order within `slop` positions. Whoosh scores a phrase match as the
+        sum of its words' scores in that field (SpanNear2 over an intersection)."""
+        schema = self.searcher.schema
+        field = schema[q.fieldname] if q.fieldname in schema else None
+        if (field is None or not field.scorable or type(field.format) is not formats.Positions
+                or not isinstance(self.weighting, NewsBM25F)):
+            return self._whoosh(q)
+        words = [wq.Term(q.fieldname, word) for word in q.words]
+        if not words or any(self._term_bytes(word) is None for word in words):
+            return {}
+        encoded = [{} for _ in words]
+        scores = [self._term(word, positions) for word, positions in zip(words, encoded)]
+        candidates = set(scores[0]).intersection(*scores[1:])
+        out: Scores = {}
+        boost = q.boost
+        for docnum in candidates:
+            if _in_order_within([_decode_positions(places[docnum]) for places in encoded], q.slop):
+                total = scores[0][docnum]
+                for more in scores[1:]:
+                    total += more[docnum]
+                out[docnum] = total * boost if boost != 1.0 else total
         return out
 
     def _or(self, q: wq.Or):
@@ -348,6 +393,32 @@ class Evaluator:
         return {docnum: score for docnum in self._all_docs() if docnum not in complement.scores}
 
 
+def _decode_positions(value: bytes) -> list[int]:
+    """whoosh.formats.Positions.decode_positions: a 4-byte count, then pickled gaps."""
+    if not value.endswith(b"."):
+        value += b"."
+    return list(accumulate(loads(value[4:])))
+
+
+def _in_order_within(positions: list[list[int]], slop: int) -> bool:
+    """Whether the words occur in order, each within `slop` positions of the span
+    before it (Whoosh's SpanNear2 with ordered=True, mindist=1, on sorted positions)."""
+    spans = {(place, place) for place in positions[0]}
+    for following in positions[1:]:
+        found = set()
+        for start, end in spans:
+            for place in following[bisect_left(following, start):]:
+                if place > end + slop:
+                    break
+                distance = 0 if place <= end else place - end
+                if 1 <= distance <= slop:
+                    found.add((start, max(end, place)))
+        if not found:
+            return False
+        spans = found
+    return bool(spans)
+
+
 def matching_docs(searcher, q: wq.Query) -> Scores:
     """Every document that matches `q`, with its score (no time limit: counts must be exact)."""
     return Evaluator(searcher).scores(q)
@@ -370,10 +441,14 @@ def _boosted(result, boost: float):
 
 
 def _add_into(out: Scores, more: Scores) -> None:
+    """out += more, key by key; Python-level work only where the two overlap."""
     if not out:
         out.update(more)
         return
-    get = out.get
-    for docnum, score in more.items():
-        out[docnum] = get(docnum, 0.0) + score
-
+    common = out.keys() & more.keys()
+    if common:
+        summed = {docnum: out[docnum] + more[docnum] for docnum in common}
+        out.update(more)
+        out.update(summed)
+    else:
+        out.update(more)
