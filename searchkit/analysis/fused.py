@@ -11,6 +11,9 @@ postings (index/fastindex.py), snippets use it to find the query's words.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from itertools import repeat
+
 from whoosh import formats
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.analysis.analyzers import CompositeAnalyzer
@@ -19,6 +22,7 @@ from . import analyzers
 
 PossessiveFilter = getattr(analyzers, "PossessiveFilter", LowercaseFilter)
 MAX_CACHED_WORDS = 500_000
+_UNSEEN = object()
 _ORDER = (PossessiveFilter, LowercaseFilter, StopFilter, StemFilter)
 
 # Checked at install: the fused path must give exactly what Whoosh gives.
@@ -34,6 +38,8 @@ class FusedAnalysis:
 
     def __init__(self, tokenizer, filters, field_boost: float) -> None:
         self.finditer = tokenizer.expression.finditer
+        # findall gives whole matches only when the pattern has no capturing group
+        self.findall = tokenizer.expression.findall if not tokenizer.expression.groups else None
         kinds = {type(f): f for f in filters}
         self.possessive = PossessiveFilter in kinds
         self.lower = LowercaseFilter in kinds
@@ -66,31 +72,30 @@ class FusedAnalysis:
 
     def positions(self, text: str) -> dict[str, list[int]]:
         """word -> positions, numbered as Whoosh numbers them."""
-        out: dict[str, list[int]] = {}
-        terms, term, renumber = self.terms, self.term, self.renumber
+        terms = self.terms
         if len(terms) > MAX_CACHED_WORDS:
             terms.clear()
-        first, kept = None, 0
-        for index, match in enumerate(self.finditer(text)):
-            raw = match.group(0)
-            try:
-                word = terms[raw]
-            except KeyError:
-                word = terms[raw] = term(raw)
-            if word is None:
-                continue
-            if renumber:  # Whoosh's StopFilter: the first kept word keeps its number
-                if first is None:
-                    first = index
-                position = first + kept
-                kept += 1
-            else:
-                position = index
-            places = out.get(word)
-            if places is None:
-                out[word] = [position]
-            else:
-                places.append(position)
+        raws = self.findall(text) if self.findall else [m.group(0) for m in self.finditer(text)]
+        words = list(map(terms.get, raws, repeat(_UNSEEN)))
+        if _UNSEEN in words:
+            term = self.term
+            for index, word in enumerate(words):
+                if word is _UNSEEN:
+                    raw = raws[index]
+                    word = words[index] = terms.get(raw, _UNSEEN)
+                    if word is _UNSEEN:
+                        word = words[index] = terms[raw] = term(raw)
+        out: defaultdict[str, list[int]] = defaultdict(list)
+        if self.renumber:  # Whoosh's StopFilter: kept words are numbered on from the first one
+            kept = [word for word in words if word is not None]
+            if kept:
+                first = words.index(kept[0])
+                for position, word in enumerate(kept, first):
+                    out[word].append(position)
+        else:
+            for position, word in enumerate(words):
+                if word is not None:
+                    out[word].append(position)
         return out
 
     def matches(self, text: str, wanted) -> list[tuple[int, int, str]]:
