@@ -19,7 +19,8 @@ FUZZ = settings(deadline=DEADLINE, max_examples=250, derandomize=True,
 
 TOKENS = [
     "AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO", "(", ")", '"', "'", "*", "?", "~", "~2", "^", "^3",
-    "[", "]", "{", "}", "+", "-", ":", "\\", "/", "<", ">", ">=", "<=", "=", "!", "&&", "||",
+    "[", "]", "{", "}", "+", "-", "(+", "(-", "+(", ":", "\\", "/", "<", ">", ">=", "<=", "=", "!",
+    "&&", "||",
     "title:", "body:", "person:", "org:", "place:", "dateline:", "date:", "author:", "source:",
     "url:", "id:", "nosuchfield:", "date:[", "date:>", "date:2021-09", "date:2021-13", "date:9999",
     "date:0000-00-00", "2021-09-12", "spymasters", "Pakistan", "William Burns", "may", "the", "a*",
@@ -68,9 +69,10 @@ def test_any_query_returns_results_or_a_syntax_error(ix, text):
 
 
 @FUZZ
-@given(text=ANY_QUERY, sort=st.sampled_from(["relevance", "date"]), page=st.integers(1, 3))
-def test_sorted_and_paged_queries_too(ix, text, sort, page):
-    check(ix, text, sort=sort, page=page)
+@given(text=ANY_QUERY, sort=st.sampled_from(["relevance", "date"]), page=st.integers(1, 3),
+       operator=st.sampled_from(["or", "and", "and-or"]))
+def test_sorted_and_paged_queries_too(ix, text, sort, page, operator):
+    check(ix, text, sort=sort, page=page, operator=operator)
 
 
 @settings(FUZZ, max_examples=100)

@@ -111,6 +111,33 @@ def test_default_operator_is_or_with_filters_required(ix):
     assert ids(ix, "medvedev beijing", operator="and") == {"ru1"}
 
 
+@pytest.mark.parametrize("query, expected", [
+    ("+oil prices date:2020", {"oil2"}),  # the date stays a filter beside +words
+    ("+oil prices date:2021", {"oil1"}),
+    ("+prices oil since:2021", {"oil1"}),
+    ("+oil -collapse date:2020", set()),
+    ("+prices oil NOT brent", {"oil2", "nodate"}),  # a NOT among the optional words holds too
+    ("+taliban cabinet org:cia", {"pk1"}),
+    ("oil prices +date:2020", {"oil2"}),
+    ("(+oil prices date:2020)", {"oil2"}),
+])
+def test_plus_minus_keep_filters_required(ix, query, expected):
+    assert ids(ix, query) == expected
+
+
+def test_plus_minus_inside_brackets(ix):
+    assert ids(ix, "medvedev (+oil -collapse)") == {"eco1", "ru1", "oil1"}
+    assert ids(ix, "beijing ((+oil -brent))") == {"ru1", "oil2"}
+
+
+def test_plus_minus_in_and_mode_keep_every_word_required(ix):
+    assert ids(ix, "+medvedev beijing", operator="and") == {"ru1"}
+    assert ids(ix, "+oil prices date:2020", operator="and") == {"oil2"}
+    # the OR fallback loosens the unmarked words only
+    assert ids(ix, "+medvedev xylophone", operator="and-or") == {"eco1", "ru1"}
+    assert ids(ix, "+xylophone medvedev", operator="and-or") == set()
+
+
 def test_and_with_or_fallback(ix):
     results = ix.search("medvedev xylophone", operator="and-or")
     assert {h.id for h in results.hits} == {"eco1", "ru1"}

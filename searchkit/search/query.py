@@ -144,15 +144,20 @@ def parse_query(text: str, schema, syntax: bool = True, today=None,
     _check_balance(text)
     check_operators(text)
     cleaned, warnings = _unknown_fields(rewrite_dates(rewrite_near(text), resolve_today(today)))
-    if operator == "or":  # free words OR-ed; field filters and NOT stay required
-        try:
-            q = require_filters(_parse(schema, cleaned, True))
-        except RecursionError:
-            raise QuerySyntaxError("the query is nested too deeply", None) from None
-        return ParsedQuery(q, tuple(warnings))
+    if operator == "or":
+        return ParsedQuery(_or_query(schema, cleaned), tuple(warnings))
     q = _parse(schema, cleaned, False)
-    fallback = or_fallback(q) if operator == "and-or" else None
+    # "and-or": when the AND finds nothing, run what "or" mode would
+    fallback = _or_query(schema, cleaned) if operator == "and-or" and _has_words_to_loosen(q) else None
     return ParsedQuery(q, tuple(warnings), fallback)
+
+
+def _or_query(schema, cleaned: str) -> wq.Query:
+    """Free words OR-ed; field filters, NOT and +words stay required."""
+    try:
+        return require_filters(_parse(schema, cleaned, True))
+    except RecursionError:
+        raise QuerySyntaxError("the query is nested too deeply", None) from None
 
 
 def _is_text_clause(q: wq.Query) -> bool:
@@ -167,50 +172,94 @@ class ImplicitOrGroup(syntax.OrGroup):
     qclass = ImplicitOr
 
 
+class PlusMaybe(wq.AndMaybe):
+    """`+word` clauses (required) with the other clauses of their group (optional)."""
+
+
+class _PlusMaybeGroup(syntax.AndMaybeGroup):
+    qclass = PlusMaybe
+
+
 class _PlusMinus(PlusMinusPlugin):
-    """Whoosh's +/- plugin rebuilds the top group as a plain OrGroup; keep it implicit."""
+    """+ and - that keep the meaning of the unmarked words around them.
+
+    Whoosh rebuilds the group as AndMaybe(+words, OrGroup(rest)): in "and" mode
+    that made the unmarked words optional, and in "or" mode it hid field filters
+    and NOTs in the optional part. Here "and" mode keeps every word required, and
+    "or" mode keeps the rest an implicit OR, so require_filters lifts its filters."""
 
     def do_plusminus(self, parser, group):
-        implicit = isinstance(group, ImplicitOrGroup)
-        result = super().do_plusminus(parser, group)
-        node = result
-        while implicit and isinstance(node, (syntax.AndMaybeGroup, syntax.AndNotGroup)):
-            node = node.nodes[1] if isinstance(node, syntax.AndMaybeGroup) else node.nodes[0]
-        if implicit and type(node) is syntax.OrGroup:
-            node.__class__ = ImplicitOrGroup
-        return result
+        required, optional, banned = syntax.AndGroup(), [], syntax.OrGroup()
+        target = optional
+        for node in group:
+            node = self._nested(parser, node)
+            if isinstance(node, self.Plus):
+                target = required
+            elif isinstance(node, self.Minus):
+                target = banned
+            else:
+                target.append(node)
+                target = optional
+        if isinstance(group, syntax.AndGroup):  # "and" mode: + adds nothing
+            required.extend(optional)
+            optional = []
+        rest = (ImplicitOrGroup if isinstance(group, ImplicitOrGroup) else syntax.OrGroup)(optional)
+        result = _PlusMaybeGroup([required, rest]) if required and optional else required or rest
+        return syntax.AndNotGroup([result, banned]) if banned else result
+
+    def _nested(self, parser, node):
+        """+ and - inside brackets, `(+a b)`: Whoosh reads only the top level."""
+        if not isinstance(node, syntax.GroupNode):
+            return node
+        if any(isinstance(child, (self.Plus, self.Minus)) for child in node):
+            rebuilt = self.do_plusminus(parser, node)
+            rebuilt.set_boost(node.boost)
+            return rebuilt
+        node.nodes = [self._nested(parser, child) for child in node]
+        return node
 
 
 def _implicit_or_group():
     return ImplicitOrGroup
 
 
+def _is_filter(q: wq.Query) -> bool:
+    return isinstance(q, wq.Not) or not _is_text_clause(q)
+
+
 def require_filters(q: wq.Query) -> wq.Query:
     """In words joined without an operator, the field filters (date:, person:, …)
     and NOTs must hold; the free words are OR-ed. Explicit ORs are left alone."""
+    if isinstance(q, PlusMaybe):
+        return _require_plus_filters(q)
     q = q.apply(require_filters) if not q.is_leaf() else q
     if not isinstance(q, ImplicitOr):
         return q
-    filters = [c for c in q.subqueries if isinstance(c, wq.Not) or not _is_text_clause(c)]
+    filters = [c for c in q.subqueries if _is_filter(c)]
     words = [c for c in q.subqueries if c not in filters]
     if not filters:
         return wq.Or(words, boost=q.boost)
     return wq.And(filters + ([wq.Or(words)] if words else []), boost=q.boost)
 
 
-def or_fallback(q: wq.Query) -> wq.Query | None:
-    """The AND of free words loosened to OR; field filters (date:, person:, …)
-    and NOT clauses stay required. None when there is nothing to loosen."""
+def _require_plus_filters(q: PlusMaybe) -> wq.Query:
+    """`+oil prices date:2020`: the date joins the required `+oil`, `prices` stays optional."""
+    rest = list(q.b.subqueries) if isinstance(q.b, ImplicitOr) else [q.b]
+    filters = [require_filters(c) for c in rest if _is_filter(c)]
+    words = [require_filters(c) for c in rest if not _is_filter(c)]
+    required = require_filters(q.a)
+    if filters:
+        required = wq.And([required] + filters)
+    if not words:
+        return required
+    return wq.AndMaybe(required, words[0] if len(words) == 1 else wq.Or(words))
+
+
+def _has_words_to_loosen(q: wq.Query) -> bool:
+    """An AND (perhaps with a NOT) of two or more free-word clauses."""
     if isinstance(q, wq.AndNot):
-        loose = or_fallback(q.a)
-        return wq.AndNot(loose, q.b) if loose is not None else None
-    if not isinstance(q, wq.And):
-        return None
-    words = [c for c in q.subqueries if _is_text_clause(c)]
-    if len(words) < 2:
-        return None
-    filters = [c for c in q.subqueries if not _is_text_clause(c)]
-    return wq.And(filters + [wq.Or(words)]) if filters else wq.Or(words)
+        return _has_words_to_loosen(q.a)
+    return isinstance(q, wq.And) and sum(map(_is_text_clause, q.subqueries)) >= 2
 
 
 def _parse(schema, cleaned: str, any_word: bool) -> wq.Query:
