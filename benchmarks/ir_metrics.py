@@ -30,14 +30,26 @@ def recall_at(ranked: list[str], relevant: set[str], k: int = 100) -> float:
     return sum(1 for doc in ranked[:k] if doc in relevant) / len(relevant) if relevant else 0.0
 
 
-def evaluate(runs: dict[str, list[str]], qrels: dict[str, dict[str, int]]) -> dict[str, float]:
-    """Mean of each metric over the judged queries (a query with no run scores 0)."""
-    rows = []
+METRICS = ("MAP", "nDCG@10", "P@10", "R@100")
+
+
+def per_query(runs: dict[str, list[str]], qrels: dict[str, dict[str, int]]) -> dict[str, dict[str, float]]:
+    """Each judged query's metrics (a query with no run scores 0)."""
+    scores = {}
     for qid, judged in qrels.items():
         relevant = set(judged)
         ranked = runs.get(qid, [])
-        rows.append((average_precision(ranked, relevant), ndcg_at(ranked, relevant),
-                     precision_at(ranked, relevant), recall_at(ranked, relevant)))
+        values = (average_precision(ranked, relevant), ndcg_at(ranked, relevant),
+                  precision_at(ranked, relevant), recall_at(ranked, relevant))
+        scores[qid] = dict(zip(METRICS, values))
+    return scores
+
+
+def mean_scores(rows: dict[str, dict[str, float]]) -> dict[str, float]:
     count = len(rows) or 1
-    names = ("MAP", "nDCG@10", "P@10", "R@100")
-    return {name: sum(row[i] for row in rows) / count for i, name in enumerate(names)}
+    return {name: sum(row[name] for row in rows.values()) / count for name in METRICS}
+
+
+def evaluate(runs: dict[str, list[str]], qrels: dict[str, dict[str, int]]) -> dict[str, float]:
+    """Mean of each metric over the judged queries (a query with no run scores 0)."""
+    return mean_scores(per_query(runs, qrels))

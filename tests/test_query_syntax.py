@@ -104,6 +104,29 @@ def test_plain_mode_has_no_operators(ix):
     assert ids(ix, "person:Medvedev?", syntax=False) == {"eco1", "ru1"}
 
 
+def test_plain_mode_counts_a_repeated_word_more_across_sentences_than_within_one():
+    from searchkit.search.query import query_word_counts
+
+    across = query_word_counts("Bone loss in the old. Growth hormone and bone.")
+    within = query_word_counts("Bone, bone cells and growth hormone in the old.")
+    assert across["bone"] > within["bone"] > within["growth"] == across["growth"] == 1
+    assert within["bone"] < 2  # a repeat inside one sentence still counts, less
+    assert query_word_counts("U.S. oil; oil output!")["oil"] == across["bone"]
+
+
+def test_plain_mode_ranks_by_the_repeated_word(tmp_path):
+    filler = " ".join(f"filler{i}" for i in range(20))
+    rows = [{"id": "reactor", "title": "Plant", "text": f"The reactor reactor budget. {filler}"},
+            {"id": "budget", "title": "Plant", "text": f"The budget budget reactor. {filler}"}]
+    (tmp_path / "docs.jsonl").write_text("\n".join(json.dumps(row) for row in rows) + "\n")
+    searchkit.index_folder([tmp_path / "docs.jsonl"], tmp_path / "ix")
+    with searchkit.open_index(tmp_path / "ix") as index:
+        def top(text):
+            return [hit.id for hit in index.search(text, syntax=False).hits]
+        assert top("What of the reactor budget? The reactor is late.") == ["reactor", "budget"]
+        assert top("What of the reactor budget? The budget is late.") == ["budget", "reactor"]
+
+
 def test_default_operator_is_or_with_filters_required(ix):
     assert ids(ix, "medvedev beijing") == {"eco1", "ru1"}
     assert ids(ix, "medvedev beijing date:2019-05") == {"eco1"}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
@@ -30,6 +31,7 @@ DEFAULT_FIELDS = (F.TITLE, F.BODY)
 FIELD_BOOSTS = {F.TITLE: 0.3, F.BODY: 1.0}  # body holds the title too: see docs/ranking.md
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_SENTENCE_END = re.compile(r"[.!?;]+(?=\s|$)")
 _FIELD_PREFIX = re.compile(r"(?<![\w\"'])([A-Za-z_]\w*):(?=\S)")
 
 
@@ -105,14 +107,31 @@ def _errors(q: wq.Query) -> list[str]:
     return found
 
 
+def query_word_counts(text: str) -> dict[str, float]:
+    """How many times each word of `text` counts in the query: the mean of its
+    occurrences and of the sentences (or ;-clauses) it occurs in.
+
+    A word that comes back in another sentence is what the text is about; a
+    repeat inside one sentence is mostly a list or a restatement ("bone, bone
+    cells, bone diseases", "hypertrophy ... (hypertrophy)") and counts half.
+    Measured in docs/ranking.md."""
+    ends = [match.end() for match in _SENTENCE_END.finditer(text)]
+    occurrences: Counter = Counter()
+    sentences: dict[str, set[int]] = {}
+    for token in text_analyzer()(text, chars=True):
+        occurrences[token.text] += 1
+        sentences.setdefault(token.text, set()).add(bisect_right(ends, token.startchar))
+    return {word: (count + len(sentences[word])) / 2 for word, count in occurrences.items()}
+
+
 def plain_query(text: str) -> wq.Query:
     """Every word of `text` OR-ed over title and body; no operators.
 
     A word repeated in the query counts more (query term frequency, as in
-    BM25 and bm25s; Whoosh's own parser drops repeats)."""
+    BM25 and bm25s; Whoosh's own parser drops repeats): see query_word_counts."""
     from .scoring import query_term_weight
 
-    counts = Counter(token.text for token in text_analyzer()(text))
+    counts = query_word_counts(text)
     if not counts:
         raise QuerySyntaxError("the query has no searchable words", 0)
     return wq.Or([

@@ -24,9 +24,10 @@ QTF_K3 = 8.0  # saturation of a word repeated in the query (BM25's k3)
 RECENCY_HALF_LIFE_DAYS = 30.0
 
 
-def query_term_weight(count: int) -> float:
-    """Weight of a word that occurs `count` times in the query: BM25's
-    (k3 + 1) * qtf / (k3 + qtf), 1 for a single occurrence."""
+def query_term_weight(count: float) -> float:
+    """Weight of a word that counts `count` times in the query (see
+    query.query_word_counts): BM25's (k3 + 1) * qtf / (k3 + qtf), 1 for a
+    single occurrence."""
     return (QTF_K3 + 1.0) * count / (QTF_K3 + count)
 
 
