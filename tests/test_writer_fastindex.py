@@ -91,3 +91,25 @@ def test_snippet_word_finding_equals_whoosh_analysis():
         wanted = frozenset(token[2] for token in tokens[::3])
         expected = [token for token in tokens if token[2] in wanted]
         assert snippets._matches(text, wanted) == expected, text[:80]
+
+
+def test_a_pool_past_its_memory_limit_spills_and_writes_the_same_index(tmp_path, monkeypatch):
+    from searchkit.index import postings as postings_module
+    from searchkit.index import writer
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    rows = [json.loads(line) for line in (ROOT / "seeds" / "wikinews-economy.jsonl").read_text().splitlines()[:40]]
+    (docs / "some.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    spills = []
+    spill = postings_module.TermPool._spill
+    monkeypatch.setattr(postings_module.TermPool, "_spill", lambda pool: (spills.append(1), spill(pool)))
+    monkeypatch.setattr(postings_module, "POSTING_BYTES", 1_000_000)  # the limit is reached within a few articles
+    with SearchIndex.create(tmp_path / "spilled") as ix:
+        ix.update([docs], workers=0)
+    assert spills
+    monkeypatch.undo()
+    monkeypatch.setattr(writer, "speed_up", lambda w, limitmb, tempstorage=None: None)
+    with SearchIndex.create(tmp_path / "plain") as ix:
+        ix.update([docs], workers=0)
+    assert postings(tmp_path / "spilled") == postings(tmp_path / "plain")
