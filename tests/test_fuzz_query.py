@@ -18,7 +18,8 @@ FUZZ = settings(deadline=DEADLINE, max_examples=250, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 TOKENS = [
-    "AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO", "(", ")", '"', "'", "*", "?", "~", "~2", "^", "^3",
+    "AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO", "NEAR", "NEAR/3", "(", ")", '"', "'", "*", "?", "~", "~2",
+    "^", "^3",
     "[", "]", "{", "}", "+", "-", "(+", "(-", "+(", ":", "\\", "/", "<", ">", ">=", "<=", "=", "!",
     "&&", "||",
     "title:", "body:", "person:", "org:", "place:", "dateline:", "date:", "author:", "source:",

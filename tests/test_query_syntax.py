@@ -60,6 +60,12 @@ def ids(ix, query, **options):
     ("taliban NEAR/3 cabinet", {"pk2"}),
     ("cabinet NEAR/3 taliban", {"pk2"}),
     ("pakistan NEAR/2 spymasters", {"pk1"}),
+    ('"faiz hamid" NEAR/3 burns', {"pk1"}),  # faiz hamid met william burns
+    ('burns NEAR/3 "faiz hamid"', {"pk1"}),
+    ('"faiz hamid" NEAR/2 burns', set()),
+    ('"hamid met" NEAR "william burns"', {"pk1"}),
+    ('"faiz william" NEAR/5 burns', set()),  # a phrase's words stay next to each other
+    ('title:"taliban name" NEAR/2 title:cabinet', {"pk2"}),
     ("title:taliban", {"pk2"}),
     ('person:"Faiz Hamid"', {"pk1", "pk2"}),
     ("org:CIA", {"pk1"}),
@@ -92,6 +98,17 @@ def test_syntax_forms(ix, query, expected):
 ])
 def test_dates(ix, query, expected):
     assert ids(ix, query) == expected
+
+
+def test_near_with_a_phrase_scores_as_whoosh_does(ix):
+    from searchkit.search.evaluate import Evaluator
+    from searchkit.search.query import parse_query
+    from searchkit.search.searcher import weighting
+
+    q = parse_query('"faiz hamid" NEAR/5 taliban', ix._ix.schema).query
+    with ix._ix.searcher(weighting=weighting()) as searcher:
+        expected = {hit.docnum: hit.score for hit in searcher.search(q, limit=None)}
+        assert expected and Evaluator(searcher).scores(q) == pytest.approx(expected)
 
 
 def test_today_from_environment(ix, monkeypatch):
@@ -174,6 +191,8 @@ def test_and_with_or_fallback(ix):
 @pytest.mark.parametrize("query, position", [
     ('"oil prices', 0), ("(oil OR gas", 0), ("oil)", 3), ("oil AND", 4), ("OR oil", 0),
     ("oil AND OR gas", 4), ("NEAR/5 oil", 0), ("since:someday", 0), ("date:2021-13", None),
+    ('oil "gas" NEAR', 10), ('"oil prices"~2 NEAR gas', 15), ("title:oil NEAR gas", 0),
+    ("date:2021 NEAR date:2020", None), ("econom* NEAR/3 growth", None),
 ])
 def test_bad_queries_name_the_problem(ix, query, position):
     with pytest.raises(QuerySyntaxError) as info:

@@ -26,6 +26,7 @@ from whoosh.qparser import (
 from ..analysis.analyzers import text_analyzer
 from ..errors import QuerySyntaxError
 from ..index.schema import QUERY_FIELDS, F
+from .rewrite import NearPlugin
 
 DEFAULT_FIELDS = (F.TITLE, F.BODY)
 FIELD_BOOSTS = {F.TITLE: 0.3, F.BODY: 1.0}  # body holds the title too: see docs/ranking.md
@@ -90,7 +91,7 @@ def _parser(schema, group=None):
                               group=group or AndGroup)
     # + and - are operators only at the start of a word ("2021-13" is one term).
     plus_minus = _PlusMinus(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-")
-    for plugin in (GtLtPlugin(), FuzzyTermPlugin(), plus_minus):
+    for plugin in (GtLtPlugin(), FuzzyTermPlugin(), plus_minus, NearPlugin()):
         parser.add_plugin(plugin)
     return parser
 
@@ -158,11 +159,12 @@ def parse_query(text: str, schema, syntax: bool = True, today=None,
     if not syntax:
         return ParsedQuery(plain_query(text))
     from .dates_query import resolve_today, rewrite_dates
-    from .rewrite import check_operators, rewrite_near
+    from .rewrite import check_near, check_operators
 
     _check_balance(text)
     check_operators(text)
-    cleaned, warnings = _unknown_fields(rewrite_dates(rewrite_near(text), resolve_today(today)))
+    check_near(text)
+    cleaned, warnings = _unknown_fields(rewrite_dates(text, resolve_today(today)))
     if operator == "or":
         return ParsedQuery(_or_query(schema, cleaned), tuple(warnings))
     q = _parse(schema, cleaned, False)

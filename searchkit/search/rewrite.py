@@ -1,54 +1,136 @@
-"""Query text rewrites that run before Whoosh's parser: NEAR and operator checks.
+"""NEAR, and the operator checks that run before Whoosh's parser.
 
-    pakistan NEAR/5 taliban   ->  ("pakistan taliban"~5 OR "taliban pakistan"~5)
-    pakistan NEAR taliban     ->  the same with the default distance (10)
+    pakistan NEAR/5 taliban              both words within 5 positions, either order
+    "prime minister" NEAR/5 election     the phrase and the word within 5, either order
+    pakistan NEAR taliban                the default distance (10)
 
-Whoosh's proximity phrase ("a b"~N) keeps the words in order; NEAR does not.
+check_near() checks the text first (a word or a quoted phrase on each side, of
+the same field), so an error can name its position; NearPlugin then builds the
+query in each field, one clause per order since Whoosh's proximity keeps the
+words in order: two proximity phrases ("a b"~5 OR "b a"~5) for two words, two
+span queries (SpanNear2) when a side is a phrase, whose words must stay together
+(a proximity phrase would let them drift apart).
 """
 
 from __future__ import annotations
 
 import re
 
+from whoosh import query as wq
+from whoosh.qparser import syntax
+from whoosh.qparser.plugins import PhrasePlugin, Plugin
+from whoosh.qparser.taggers import FnTagger
+from whoosh.query.spans import SpanNear2
+
 from ..errors import QuerySyntaxError
 
 NEAR_DEFAULT = 10
-_TERM = r"(?:([A-Za-z_]\w*):)?([^\s()\"~:]+)"
-_NEAR = re.compile(r"(?<!\S)" + _TERM + r"\s+NEAR(?:/(\d+))?\s+" + _TERM + r"(?!\S)")
+_SIDE = r"(?:([A-Za-z_]\w*):)?([^\s()\"~:]+)"  # a word, or a quoted phrase once masked
+_NEAR = re.compile(r"(?<!\S)" + _SIDE + r"\s+NEAR(?:/(\d+))?\s+" + _SIDE + r"(?!\S)")
 _NEAR_WORD = re.compile(r"(?<![\w\"])NEAR(?:/\d*)?(?![\w\"])")
 _BINARY = ("AND", "OR", "ANDNOT", "ANDMAYBE")
 
 
-def rewrite_near(text: str) -> str:
-    """Turn `a NEAR/n b` into an unordered proximity query; a NEAR without two
-    words around it is an error that names its position."""
-
-    def replace(match: re.Match) -> str:
-        field_a, word_a, distance, field_b, word_b = match.groups()
+def check_near(text: str) -> None:
+    """Each NEAR needs a word or a quoted phrase on each side, of the same field:
+    otherwise an error that names its position."""
+    masked = _strip_quoted(text)
+    for match in _NEAR.finditer(masked):
+        field_a, _, _, field_b, _ = match.groups()
         if (field_a or None) != (field_b or None):
             raise QuerySyntaxError(
                 f"NEAR at position {match.start() + 1} joins words of different fields", match.start())
-        slop = int(distance) if distance else NEAR_DEFAULT
-        prefix = f"{field_a}:" if field_a else ""
-        return f'({prefix}"{word_a} {word_b}"~{slop} OR {prefix}"{word_b} {word_a}"~{slop})'
-
-    rewritten = _NEAR.sub(replace, text)
-    stray = _NEAR_WORD.search(_strip_quoted(rewritten))
+    stray = _NEAR_WORD.search(_NEAR.sub(lambda match: " " * len(match[0]), masked))
     if stray:
-        position = _position_of(text, stray[0])
-        raise QuerySyntaxError(f"NEAR at position {position + 1} needs a word on each side "
-                               "(pakistan NEAR/5 taliban)", position)
-    return rewritten
+        raise QuerySyntaxError(f"NEAR at position {stray.start() + 1} needs a word or a quoted phrase "
+                               "on each side (pakistan NEAR/5 taliban)", stray.start())
+
+
+class _SpanNear(SpanNear2):
+    boost = 1.0  # Whoosh's Or.normalize reads it from every clause; SpanNear2 has none
+
+
+class NearPlugin(Plugin):
+    """`a NEAR/n b` in Whoosh's parser (after check_near has passed the text)."""
+
+    class Near(syntax.MarkerNode):
+        def __init__(self, slop: str | None = None) -> None:
+            self.slop = int(slop) if slop else NEAR_DEFAULT
+
+    def taggers(self, parser):
+        return [(FnTagger(r"(?<!\S)NEAR(?:/(?P<slop>\d+))?(?!\S)", self.Near, "near"), 0)]
+
+    def filters(self, parser):
+        return [(self.do_near, 505)]  # after the per-field copies (110) and whitespace (500)
+
+    def do_near(self, parser, group):
+        nodes: list = []
+        for node in group:
+            if isinstance(node, syntax.GroupNode):
+                node = self.do_near(parser, node)
+            if nodes and isinstance(nodes[-1], self.Near):
+                near = nodes.pop()
+                if not nodes:
+                    raise QuerySyntaxError("NEAR needs a word or a quoted phrase on each side")
+                nodes.append(NearNode(nodes.pop(), node, near.slop))
+            else:
+                nodes.append(node)
+        group.nodes = nodes
+        return group
+
+
+class NearNode(syntax.SyntaxNode):
+    has_boost = True
+
+    def __init__(self, a, b, slop: int) -> None:
+        self.a, self.b, self.slop, self.boost = a, b, slop, 1.0
+        self.startchar, self.endchar = a.startchar, b.endchar
+
+    def r(self) -> str:
+        return f"NEAR/{self.slop}({self.a!r}, {self.b!r})"
+
+    def query(self, parser):
+        left, right = _words_by_field(parser, self.a), _words_by_field(parser, self.b)
+        clauses = [_near_query(field, words, right[field][0], self.slop, boost * self.boost)
+                   for field, (words, boost) in left.items() if field in right]
+        return wq.Or(clauses) if len(clauses) != 1 else clauses[0]
+
+
+def _words_by_field(parser, node) -> dict[str, tuple[list[str], float]]:
+    """{field: (analysed words, boost)} of a side: a word or a phrase, in one field
+    or copied into each default field."""
+    copies = node.nodes if type(node) is syntax.OrGroup else [node]  # the default fields' copies
+    if not all(type(copy) is syntax.WordNode or isinstance(copy, PhrasePlugin.PhraseNode)
+               for copy in copies):
+        raise QuerySyntaxError("NEAR needs a word or a quoted phrase on each side")
+    if not all(parser.schema[copy.fieldname].format.supports("positions") for copy in copies):
+        raise QuerySyntaxError(f"NEAR works on words, not on {copies[0].fieldname}: values")
+    return {copy.fieldname: ([token.text for token in
+                              parser.schema[copy.fieldname].tokenize(copy.text, mode="query")], copy.boost)
+            for copy in copies}
+
+
+def _near_query(field: str, a: list[str], b: list[str], slop: int, boost: float) -> wq.Query:
+    if not a or not b:  # a side of stop words only: the other side alone
+        return _side(field, a or b, boost) if a or b else wq.NullQuery
+    if len(a) == len(b) == 1:
+        return wq.Or([wq.Phrase(field, a + b, slop=slop, boost=boost),
+                      wq.Phrase(field, b + a, slop=slop, boost=boost)])
+    # each order on its own: SpanNear2(ordered=False) misses a phrase that starts
+    # more than `slop` before the other side, however close its end
+    first, second = _side(field, a, boost), _side(field, b, boost)
+    return wq.Or([_SpanNear([first, second], slop=slop), _SpanNear([second, first], slop=slop)])
+
+
+def _side(field: str, words: list[str], boost: float) -> wq.Query:
+    if len(words) == 1:
+        return wq.Term(field, words[0], boost=boost)
+    return wq.Phrase(field, words, boost=boost)
 
 
 def _strip_quoted(text: str) -> str:
     """Quoted text becomes one placeholder word of the same length."""
     return re.sub(r'"[^"]*"', lambda m: "q" * len(m[0]), text)
-
-
-def _position_of(text: str, token: str) -> int:
-    found = _NEAR_WORD.search(_strip_quoted(text))
-    return found.start() if found else max(0, text.find(token))
 
 
 def check_operators(text: str) -> None:
