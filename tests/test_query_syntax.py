@@ -252,6 +252,14 @@ def test_explain_adds_up_to_the_hit_score(ix):
     assert boosted.recency_factor > 1.0
 
 
+def test_explain_of_a_proximity_query_gives_the_hit_score(seeds_index):
+    for query in ("president NEAR/3 election", '"prime minister" election', "election NOT iraq"):
+        hit = seeds_index.search(query).hits[0]
+        explanation = seeds_index.explain(query, hit.id)
+        assert explanation.matched
+        assert explanation.score == pytest.approx(hit.score, rel=1e-6), query
+
+
 def test_similar_articles(ix):
     results = ix.similar("oil1", limit=3)
     assert results.hits and results.hits[0].id == "oil2"

@@ -25,6 +25,7 @@ class Explanation:
     parts: tuple[TermScore, ...]
     recency_factor: float = 1.0
     matched: bool = True
+    counted_all: bool = True  # False: not every word found scores (a phrase or NEAR order that does not match)
 
     def lines(self) -> list[str]:
         """A readable breakdown, one line per matched term and field."""
@@ -36,6 +37,9 @@ class Explanation:
                        f"boost {part.boost:<4g} -> {part.score:.3f}")
         if self.recency_factor != 1.0:
             out.append(f"  × recency factor {self.recency_factor:.3f}")
+        if not self.counted_all:
+            out.append("  (words of a phrase or NEAR count only where they match in order and distance, "
+                       "and a NOT adds 1; so the score is not the sum above)")
         return out
 
 
@@ -72,15 +76,13 @@ def explain_hit(searcher, q, docnum: int, article_id: str, text: str, recency=No
     factor = 1.0
     if recency is not None:
         factor = recency.factor(number_day(searcher.reader().column_reader(F.DATE)[docnum]))
-    matched = _matches(searcher, q, docnum)
-    return Explanation(article_id, text, sum(p.score for p in parts) * factor, tuple(parts),
-                       factor, matched)
-
-
-def _matches(searcher, q, docnum: int) -> bool:
     from .evaluate import matching_docs
 
-    return docnum in matching_docs(searcher, q)
+    scores = matching_docs(searcher, q)  # the score the search ranks by (recency included)
+    matched = docnum in scores
+    total = sum(p.score for p in parts) * factor
+    return Explanation(article_id, text, scores[docnum] if matched else total, tuple(parts), factor,
+                       matched, counted_all=not matched or abs(scores[docnum] - total) <= 1e-6 * max(1.0, total))
 
 
 def find_docnum(searcher, article_id: str) -> int:
