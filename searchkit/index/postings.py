@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from array import array
 from itertools import islice
-from operator import le
+from operator import le, sub
 
 TERM_BYTES = 260  # a term's entry: two arrays, a list, a tuple, the key
 POSTING_BYTES = 24  # a docnum, a weight, a reference to its value
@@ -25,6 +25,82 @@ POSTING_BYTES = 24  # a docnum, a weight, a reference to its value
 # one article, and a block costs two pickles and a header. Whoosh 3 reads
 # inlined postings (W3TermInfo.inlined_postings).
 INLINE_POSTINGS = 2
+
+
+class PackedValues:
+    """A block's posting values (encoded positions) as one bytes object and the end
+    offset of each: unpickling a block makes three objects instead of one per
+    posting. Whoosh indexes a block's values with [i] (W3LeafMatcher.value),
+    which this serves; blocks with Whoosh's own tuples still read as before.
+    Index files name this class: it must stay importable here."""
+
+    __slots__ = ("data", "ends")
+
+    def __init__(self, data: bytes, ends: array) -> None:
+        self.data = data
+        self.ends = ends
+
+    def __reduce__(self):
+        return (PackedValues, (self.data, self.ends))
+
+    def __len__(self) -> int:
+        return len(self.ends)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self.ends)))]
+        ends = self.ends
+        if index < 0:
+            index += len(ends)
+        return self.data[ends[index - 1] if index else 0:ends[index]]
+
+    def __iter__(self):
+        data, start = self.data, 0
+        for end in self.ends:
+            yield data[start:end]
+            start = end
+
+
+def _packed_ids(post):
+    """W3PostingsWriter._mini_ids: the gaps between docnums, as an array (one object
+    to unpickle; Whoosh's reader delta-decodes any sequence of ints)."""
+    ids = post._ids
+    gaps = array("I", ids[:1])
+    gaps.extend(map(sub, islice(ids, 1, None), ids))
+    return gaps
+
+
+def _packed_weights(post):
+    """W3PostingsWriter._mini_weights, with an array instead of a tuple of floats."""
+    weights = post._weights
+    first = weights[0]
+    if first == 1.0 and weights.count(1.0) == len(weights):
+        return None
+    if weights.count(first) == len(weights):
+        return first
+    return weights
+
+
+def _packed_values(post):
+    """W3PostingsWriter._mini_values for variable-size values: one PackedValues."""
+    values = post._values
+    ends = array("I")
+    end = 0
+    for value in values:
+        end += len(value)
+        ends.append(end)
+    return PackedValues(b"".join(values), ends)
+
+
+def _pack_blocks(post) -> None:
+    """Make a W3PostingsWriter write arrays and PackedValues into its blocks."""
+    import types
+
+    post._mini_ids = types.MethodType(_packed_ids, post)
+    post._mini_weights = types.MethodType(_packed_weights, post)
+    fixed = post._format.fixed_value_size() if post._format is not None else None
+    if fixed is None or fixed < 0:
+        post._mini_values = types.MethodType(_packed_values, post)
 
 
 class TermPool:
@@ -138,7 +214,10 @@ def write_postings(fieldwriter, schema, lengths, pool: TermPool) -> None:
                 weights = array("f", (weights[i] for i in order))
                 values = [values[i] for i in order] if values else values
             fieldwriter.start_term(btext)
-            _write_term(fieldwriter._postwriter, ids, weights, values, field_lengths)
+            post = fieldwriter._postwriter
+            if "_mini_ids" not in vars(post):
+                _pack_blocks(post)
+            _write_term(post, ids, weights, values, field_lengths)
             if len(ids) < INLINE_POSTINGS:
                 _finish_inlined(fieldwriter)
             else:

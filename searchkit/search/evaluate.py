@@ -288,8 +288,22 @@ class Evaluator:
         candidates = set(scores[0]).intersection(*scores[1:])
         out: Scores = {}
         boost = q.boost
+        decoded: dict[bytes, list[int]] = {}  # many postings share a value (one word at position p)
+
+        def positions(value: bytes) -> list[int]:
+            found = decoded.get(value)
+            if found is None:
+                found = decoded[value] = _decode_positions(value)
+            return found
+
+        adjacent = len(words) == 2 and q.slop == 1
         for docnum in candidates:
-            if _in_order_within([_decode_positions(places[docnum]) for places in encoded], q.slop):
+            if adjacent:  # the common case, "a b": some position of a followed by one of b
+                following = set(positions(encoded[1][docnum]))
+                found = any(place + 1 in following for place in positions(encoded[0][docnum]))
+            else:
+                found = _in_order_within([positions(places[docnum]) for places in encoded], q.slop)
+            if found:
                 total = scores[0][docnum]
                 for more in scores[1:]:
                     total += more[docnum]

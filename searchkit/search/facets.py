@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from ..index.documents import decode_entities
 from ..index.schema import F, number_day
 from ..models import ENTITY_KINDS, Facet, FacetValue, TimelineBucket
+from .readers import cached_column
 
 INTERVALS = ("day", "week", "month", "year")
 
@@ -19,7 +20,7 @@ def count_entities(reader, docnums: Iterable[int], top: int = 10, kinds=ENTITY_K
     Counts the stored entity lines themselves (C-level Counter over each
     article's set of lines) and decodes only the distinct ones at the end."""
     lines: Counter = Counter()
-    column = reader.column_reader(F.ENTITIES) if reader.doc_count() else None
+    column = cached_column(reader, F.ENTITIES) if reader.doc_count() else None
     if column is not None:
         count = lines.update
         for docnum in docnums:
@@ -41,7 +42,7 @@ def count_entities(reader, docnums: Iterable[int], top: int = 10, kinds=ENTITY_K
 def article_days(reader, docnums: Iterable[int]) -> Iterable[_dt.date | None]:
     if not reader.doc_count():
         return
-    column = reader.column_reader(F.DATE)
+    column = cached_column(reader, F.DATE)
     for docnum in docnums:
         yield number_day(column[docnum])
 

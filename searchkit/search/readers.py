@@ -33,6 +33,17 @@ class ReaderCache:
         self._local = threading.local()
 
 
+def cached_column(reader, fieldname: str):
+    """reader.column_reader(fieldname), made once per reader: a column of variable-size
+    values (the entities) reads the offsets of every document when it is opened
+    (about 1.5 ms per segment of 11,000 articles), and a kept reader serves many searches."""
+    cache = reader.__dict__.setdefault("_searchkit_columns", {})
+    found = cache.get(fieldname)
+    if found is None:
+        found = cache[fieldname] = reader.column_reader(fieldname)
+    return found
+
+
 class IndexView:
     """What the search functions need of an index: its schema and searchers."""
 

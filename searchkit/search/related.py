@@ -10,6 +10,7 @@ from ..index.schema import ENTITY_FIELDS, F
 from ..models import Facet, FacetValue, Results
 from .evaluate import matching_docs
 from .explain import Explanation, explain_hit, find_docnum
+from .readers import cached_column
 from .query import DEFAULT_OPERATOR, parse_query
 
 SIMILAR_TERMS = 12
@@ -48,7 +49,7 @@ def cooccurring(ix, text: str, top: int = 10, syntax: bool = True, today=None) -
         reader = searcher.reader()
         if not reader.doc_count():
             return tuple(Facet(kind, ()) for kind in counters)
-        column = reader.column_reader(F.ENTITIES)
+        column = cached_column(reader, F.ENTITIES)
         for docnum in sorted(matching_docs(searcher, parsed.query)):
             names = {(e.kind, e.name) for e in decode_entities(column[docnum])}
             for kind, name in names:

@@ -23,6 +23,7 @@ from .evaluate import matching_docs
 from . import limits
 from .limits import cap_expansions, score_all
 from .query import DEFAULT_OPERATOR, parse_query
+from .readers import cached_column
 from .suggest import SUGGEST_BELOW, suggest_query
 from .snippets import make_snippet
 
@@ -101,7 +102,7 @@ def _ranked(searcher, scores: dict[int, float], window: int | None, sort: str) -
     """The best `window` (docnum, score) pairs (all when None): by score, ties to the
     earlier article; with sort="date", newest first, then by score."""
     if sort == "date":
-        column = searcher.reader().column_reader(F.DATE)
+        column = cached_column(searcher.reader(), F.DATE)
         return sorted(scores.items(), key=lambda item: (-(column[item[0]] or 0), -item[1], item[0]))[:window]
     if window is not None and window < len(scores):
         threshold = heapq.nlargest(window, scores.values())[-1]
