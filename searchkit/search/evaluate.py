@@ -18,7 +18,7 @@ tests compare the two paths on real indexes.
 from __future__ import annotations
 
 import time
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from itertools import accumulate
 from operator import add, truediv
 from pickle import loads
@@ -73,6 +73,10 @@ def _length_bytes(reader, fieldname: str) -> bytes:
     return raw + bytes(max(0, count - len(raw)))
 
 
+class _Ones(tuple):
+    """The weights of a block whose postings all occur once (Whoosh stores None)."""
+
+
 def _postings(reader, fieldname: str, btext: bytes, values: bool = False):
     """(ids, weights[, values]) of a term's postings, one block at a time, read
     straight from Whoosh's block data (deletions not removed)."""
@@ -86,7 +90,7 @@ def _postings(reader, fieldname: str, btext: bytes, values: bool = False):
         return
     if info.is_inlined():
         ids, weights, block_values = info.inlined_postings()
-        weights = weights if weights else (1.0,) * len(ids)
+        weights = weights if weights else _Ones((1.0,) * len(ids))
         yield (ids, weights, block_values) if values else (ids, weights)
         return
     offset, length = info.extent()
@@ -96,8 +100,8 @@ def _postings(reader, fieldname: str, btext: bytes, values: bool = False):
         ids, weights, block_values = matcher._data[:3]
         if not matcher._byteids:
             ids = tuple(accumulate(ids))  # delta-decoded, as W3LeafMatcher._read_ids does
-        if weights is None:
-            weights = (1.0,) * len(ids)
+        if weights is None:  # every posting of the block occurs once
+            weights = _Ones((1.0,) * len(ids))
         elif isinstance(weights, float):
             weights = (weights,) * len(ids)
         yield (ids, weights, block_values) if values else (ids, weights)
@@ -238,6 +242,10 @@ class Evaluator:
         k1_plus_1 = k1 + 1
         # tf * (K1 + 1) / (tf + norm), norm = K1 * ((1 - B) + B * fl / avgfl) as in whoosh.scoring.bm25
         norms = [k1 * ((1 - b) + b * length / avgfl) for length in _LENGTHS]
+        # the score of a posting that occurs once, per length byte: the same arithmetic
+        once = [idf * ((k1_plus_1 * 1.0) / (1.0 + norm)) for norm in norms]
+        if boost != 1.0:
+            once = [boost * score for score in once]
         for leaf in self.leaves:
             lengths = leaf.length_bytes(fieldname)
             offset, deleted = leaf.offset, leaf.deleted
@@ -245,12 +253,15 @@ class Evaluator:
                 ids, weights = block[0], block[1]
                 if positions is not None:
                     positions.update(zip(map(offset.__add__, ids), block[2]))
-                denominators = map(add, weights, map(norms.__getitem__, map(lengths.__getitem__, ids)))
-                ratios = map(truediv, map((k1_plus_1).__mul__, weights), denominators)
-                if boost == 1.0:
-                    values = map(idf.__mul__, ratios)
+                if type(weights) is _Ones:
+                    values = map(once.__getitem__, map(lengths.__getitem__, ids))
                 else:
-                    values = map(boost.__mul__, map(idf.__mul__, ratios))
+                    denominators = map(add, weights, map(norms.__getitem__, map(lengths.__getitem__, ids)))
+                    ratios = map(truediv, map((k1_plus_1).__mul__, weights), denominators)
+                    if boost == 1.0:
+                        values = map(idf.__mul__, ratios)
+                    else:
+                        values = map(boost.__mul__, map(idf.__mul__, ratios))
                 if deleted:
                     out.update((offset + d, s) for d, s in zip(ids, values) if d not in deleted)
                 elif offset:
@@ -274,41 +285,96 @@ class Evaluator:
 
     def _phrase(self, q: wq.Phrase) -> Scores:
         """Words in order within `slop` positions. Whoosh scores a phrase match as the
-        sum of its words' scores in that field (SpanNear2 over an intersection)."""
+        sum of its words' scores in that field (SpanNear2 over an intersection).
+
+        Rarest word first: its postings give the candidates, and the other words'
+        blocks are only searched for those (a set intersection per block); BM25 is
+        computed for the documents that match only."""
         schema = self.searcher.schema
-        field = schema[q.fieldname] if q.fieldname in schema else None
+        fieldname = q.fieldname
+        field = schema[fieldname] if fieldname in schema else None
         if (field is None or not field.scorable or type(field.format) is not formats.Positions
                 or not isinstance(self.weighting, NewsBM25F)):
             return self._whoosh(q)
-        words = [wq.Term(q.fieldname, word) for word in q.words]
-        if not words or any(self._term_bytes(word) is None for word in words):
+        btexts = [self._term_bytes(wq.Term(fieldname, word)) for word in q.words]
+        if not btexts or any(btext is None for btext in btexts):
             return {}
-        encoded = [{} for _ in words]
-        scores = [self._term(word, positions) for word, positions in zip(words, encoded)]
-        candidates = set(scores[0]).intersection(*scores[1:])
-        out: Scores = {}
-        boost = q.boost
+        frequency = self.searcher.doc_frequency
+        postings: list[dict] = [{} for _ in btexts]  # word -> {docnum: (tf, encoded positions)}
+        candidates = None
+        for index in sorted(range(len(btexts)), key=lambda i: frequency(fieldname, btexts[i])):
+            postings[index] = found = self._candidate_postings(fieldname, btexts[index], candidates)
+            candidates = set(found)
+            if not candidates:
+                return {}
         decoded: dict[bytes, list[int]] = {}  # many postings share a value (one word at position p)
 
         def positions(value: bytes) -> list[int]:
-            found = decoded.get(value)
-            if found is None:
-                found = decoded[value] = _decode_positions(value)
-            return found
+            places = decoded.get(value)
+            if places is None:
+                places = decoded[value] = _decode_positions(value)
+            return places
 
-        adjacent = len(words) == 2 and q.slop == 1
+        adjacent = len(btexts) == 2 and q.slop == 1
+        matched = []
         for docnum in candidates:
             if adjacent:  # the common case, "a b": some position of a followed by one of b
-                following = set(positions(encoded[1][docnum]))
-                found = any(place + 1 in following for place in positions(encoded[0][docnum]))
-            else:
-                found = _in_order_within([positions(places[docnum]) for places in encoded], q.slop)
-            if found:
-                total = scores[0][docnum]
-                for more in scores[1:]:
-                    total += more[docnum]
-                out[docnum] = total * boost if boost != 1.0 else total
+                following = set(positions(postings[1][docnum][1]))
+                if any(place + 1 in following for place in positions(postings[0][docnum][1])):
+                    matched.append(docnum)
+            elif _in_order_within([positions(found[docnum][1]) for found in postings], q.slop):
+                matched.append(docnum)
+        if not matched:
+            return {}
+        score = [self._bm25_scorer(fieldname, btext) for btext in btexts]
+        out: Scores = {}
+        boost = q.boost
+        for docnum in matched:
+            total = score[0](docnum, postings[0][docnum][0])
+            for word in range(1, len(btexts)):
+                total += score[word](docnum, postings[word][docnum][0])
+            out[docnum] = total * boost if boost != 1.0 else total
         return out
+
+    def _candidate_postings(self, fieldname: str, btext: bytes, candidates) -> dict:
+        """{docnum: (tf, encoded positions)} of a term, for `candidates` only (all when None)."""
+        out: dict = {}
+        for leaf in self.leaves:
+            offset, deleted = leaf.offset, leaf.deleted
+            for ids, weights, values in _postings(leaf.reader, fieldname, btext, values=True):
+                if offset:
+                    ids = list(map(offset.__add__, ids))
+                if candidates is None:
+                    out.update(zip(ids, zip(weights, values)))
+                    continue
+                common = candidates.intersection(ids)
+                if common:
+                    where = dict(zip(ids, range(len(ids))))
+                    for docnum in common:
+                        at = where[docnum]
+                        out[docnum] = (weights[at], values[at])
+            for docnum in deleted:
+                out.pop(offset + docnum, None)
+            self._check_time({})
+        return out
+
+    def _bm25_scorer(self, fieldname: str, btext: bytes):
+        """score(docnum, tf) of one term, computed as `_term` computes it."""
+        searcher, weighting = self.searcher, self.weighting
+        k1 = weighting.K1
+        b = weighting._field_B.get(fieldname, weighting.B)
+        avgfl = searcher.avg_field_length(fieldname) or 1
+        idf = bm25_idf(searcher.doc_count_all(), searcher.doc_frequency(fieldname, btext))
+        k1_plus_1 = k1 + 1
+        norms = [k1 * ((1 - b) + b * length / avgfl) for length in _LENGTHS]
+        offsets = [leaf.offset for leaf in self.leaves]
+
+        def score(docnum: int, tf: float) -> float:
+            leaf = self.leaves[bisect_right(offsets, docnum) - 1]
+            norm = norms[leaf.length_bytes(fieldname)[docnum - leaf.offset]]
+            return idf * ((k1_plus_1 * tf) / (tf + norm))
+
+        return score
 
     def _or(self, q: wq.Or):
         subs = q.subqueries
