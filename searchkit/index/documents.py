@@ -7,10 +7,16 @@ from .schema import NAME_SEPARATOR, F, day_number
 
 _KIND_CODES = {"person": "p", "org": "o", "place": "l"}
 _CODE_KINDS = {code: kind for kind, code in _KIND_CODES.items()}
+_BYTE_CODE_KINDS = {code.encode("ascii"): kind for code, kind in _CODE_KINDS.items()}
 
 
 def encode_entities(entities: list[Entity] | tuple[Entity, ...]) -> bytes:
     return "\n".join(f"{_KIND_CODES[e.kind]}\t{e.name}" for e in entities).encode("utf-8")
+
+
+def entity_kind(code: bytes) -> str:
+    """The kind of a stored entity line's code (as decode_entities reads it)."""
+    return _BYTE_CODE_KINDS.get(code, "place")
 
 
 def decode_entities(data: bytes) -> list[Entity]:

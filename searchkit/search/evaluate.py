@@ -118,6 +118,7 @@ class Evaluator:
         self.weighting = searcher.weighting
         self.leaves = [_Leaf(sub, offset) for sub, offset in searcher.leaf_searchers()]
         self.deadline = deadline
+        self.within: set[int] | None = None  # set by an And: only these documents can still match
         self._all: frozenset[int] | None = None
 
     # -- public ------------------------------------------------------------------------
@@ -246,6 +247,9 @@ class Evaluator:
         once = [idf * ((k1_plus_1 * 1.0) / (1.0 + norm)) for norm in norms]
         if boost != 1.0:
             once = [boost * score for score in once]
+        within = self.within
+        if positions is None and within is not None and len(within) * 8 < doc_frequency:
+            return self._term_within(fieldname, btext, within, idf, k1_plus_1, norms, boost)
         for leaf in self.leaves:
             lengths = leaf.length_bytes(fieldname)
             offset, deleted = leaf.offset, leaf.deleted
@@ -268,6 +272,29 @@ class Evaluator:
                     out.update(zip(map(offset.__add__, ids), values))
                 else:
                     out.update(zip(ids, values))
+            self._check_time(out)
+        return out
+
+    def _term_within(self, fieldname, btext, within, idf, k1_plus_1, norms, boost) -> Scores:
+        """_term for the documents of `within` only (an And narrowed them down):
+        the same arithmetic, for the postings in `within`."""
+        out: Scores = {}
+        for leaf in self.leaves:
+            lengths = leaf.length_bytes(fieldname)
+            offset, deleted = leaf.offset, leaf.deleted
+            for ids, weights in _postings(leaf.reader, fieldname, btext):
+                if offset:
+                    ids = list(map(offset.__add__, ids))
+                common = within.intersection(ids)
+                if not common:
+                    continue
+                where = dict(zip(ids, range(len(ids))))
+                for docnum in common:
+                    if deleted and docnum - offset in deleted:
+                        continue
+                    tf = weights[where[docnum]]
+                    score = idf * ((k1_plus_1 * tf) / (tf + norms[lengths[docnum - offset]]))
+                    out[docnum] = boost * score if boost != 1.0 else score
             self._check_time(out)
         return out
 
@@ -301,7 +328,7 @@ class Evaluator:
             return {}
         frequency = self.searcher.doc_frequency
         postings: list[dict] = [{} for _ in btexts]  # word -> {docnum: (tf, encoded positions)}
-        candidates = None
+        candidates = self.within
         for index in sorted(range(len(btexts)), key=lambda i: frequency(fieldname, btexts[i])):
             postings[index] = found = self._candidate_postings(fieldname, btexts[index], candidates)
             candidates = set(found)
@@ -400,30 +427,37 @@ class Evaluator:
         return _boosted(out, q.boost)
 
     def _and(self, q: wq.And):
+        """Children from the most selective; each later one is evaluated only within
+        the documents still in the intersection (`self.within`)."""
         subs = q.subqueries
         if not subs:
             return {}
         if len(subs) == 1:
             return self._node(subs[0])
-        positives: list[Scores] = []
-        excluded: list[Scores] = []
-        for sub in subs:
-            result = self._node(sub)
-            if isinstance(result, _Complement):
-                excluded.append(result.scores)
-            else:
-                positives.append(result)
-                if not result:
+        reader = self.searcher.reader()
+        out: Scores | None = None
+        excluded: list = []
+        outer = self.within
+        try:
+            for sub in sorted(subs, key=lambda sub: _estimate(sub, reader)):
+                result = self._node(sub)
+                if isinstance(result, _Complement):
+                    excluded.append(result.scores)
+                    continue
+                if out is None:
+                    out = dict(result)
+                else:
+                    out = {docnum: score + result[docnum] for docnum, score in out.items() if docnum in result}
+                if not out:
                     return {}
-        if not positives:
+                self.within = set(out) if outer is None else outer.intersection(out)
+        finally:
+            self.within = outer
+        if out is None:
             union: set[int] = set()
             for scores in excluded:
                 union.update(scores)
             return _boosted(_Complement(union, len(excluded) * _NOT_SCORE), q.boost)
-        positives.sort(key=len)
-        out = dict(positives[0])
-        for other in positives[1:]:
-            out = {docnum: score + other[docnum] for docnum, score in out.items() if docnum in other}
         if excluded:
             bonus = len(excluded) * _NOT_SCORE
             out = {docnum: score + bonus for docnum, score in out.items()
@@ -471,6 +505,16 @@ class Evaluator:
     def _complement(self, complement: "_Complement") -> Scores:
         score = complement.score
         return {docnum: score for docnum in self._all_docs() if docnum not in complement.scores}
+
+
+def _estimate(q: wq.Query, reader) -> float:
+    """How many documents `q` may match (Whoosh's estimate); NOTs last."""
+    if isinstance(q, wq.Not):
+        return float("inf")
+    try:
+        return q.estimate_size(reader)
+    except Exception:  # noqa: BLE001 — an estimate only orders the work
+        return float(reader.doc_count_all())
 
 
 def _decode_positions(value: bytes) -> list[int]:
