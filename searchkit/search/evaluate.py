@@ -18,9 +18,9 @@ tests compare the two paths on real indexes.
 from __future__ import annotations
 
 import time
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from itertools import accumulate
-from operator import add, truediv
+from operator import add, itemgetter, truediv
 from pickle import loads
 
 from whoosh import formats
@@ -165,8 +165,10 @@ class Evaluator:
         if isinstance(q, wq.NumericRange) and q.constantscore:
             return self._node(q._compile_query(self.searcher.reader()))
         if kind is wq.ConstantScoreQuery:
-            score = q.score
-            return dict.fromkeys(self._docs(q.child), score)
+            docs = self._docs(q.child)
+            if self.within is not None:
+                docs = self.within.intersection(docs)
+            return dict.fromkeys(docs, q.score)
         if q is wq.NullQuery or kind is type(wq.NullQuery):
             return {}
         return self._whoosh(q)
@@ -342,26 +344,32 @@ class Evaluator:
                 places = decoded[value] = _decode_positions(value)
             return places
 
-        adjacent = len(btexts) == 2 and q.slop == 1
         matched = []
-        for docnum in candidates:
-            if adjacent:  # the common case, "a b": some position of a followed by one of b
-                following = set(positions(postings[1][docnum][1]))
-                if any(place + 1 in following for place in positions(postings[0][docnum][1])):
+        if len(btexts) == 2 and q.slop == 1:  # the common case, "a b": a at p, b at p + 1
+            first, second = postings
+            adjacent: dict[tuple[bytes, bytes], bool] = {}  # the same pairs of encoded positions recur
+            for docnum in candidates:
+                pair = (first[docnum][1], second[docnum][1])
+                found = adjacent.get(pair)
+                if found is None:
+                    following = set(positions(pair[1]))
+                    found = adjacent[pair] = any(place + 1 in following for place in positions(pair[0]))
+                if found:
                     matched.append(docnum)
-            elif _in_order_within([positions(found[docnum][1]) for found in postings], q.slop):
-                matched.append(docnum)
+        else:
+            for docnum in candidates:
+                if _in_order_within([positions(found[docnum][1]) for found in postings], q.slop):
+                    matched.append(docnum)
         if not matched:
             return {}
-        score = [self._bm25_scorer(fieldname, btext) for btext in btexts]
-        out: Scores = {}
-        boost = q.boost
-        for docnum in matched:
-            total = score[0](docnum, postings[0][docnum][0])
-            for word in range(1, len(btexts)):
-                total += score[word](docnum, postings[word][docnum][0])
-            out[docnum] = total * boost if boost != 1.0 else total
-        return out
+        matched.sort()
+        totals = None
+        for btext, found in zip(btexts, postings):
+            scores = self._bm25_of(fieldname, btext, matched, list(map(itemgetter(0), map(found.__getitem__, matched))))
+            totals = scores if totals is None else list(map(add, totals, scores))
+        if q.boost != 1.0:
+            totals = map(q.boost.__mul__, totals)
+        return dict(zip(matched, totals))
 
     def _candidate_postings(self, fieldname: str, btext: bytes, candidates) -> dict:
         """{docnum: (tf, encoded positions)} of a term, for `candidates` only (all when None)."""
@@ -385,8 +393,9 @@ class Evaluator:
             self._check_time({})
         return out
 
-    def _bm25_scorer(self, fieldname: str, btext: bytes):
-        """score(docnum, tf) of one term, computed as `_term` computes it."""
+    def _bm25_of(self, fieldname: str, btext: bytes, docnums: list[int], tfs: list[float]) -> list[float]:
+        """BM25 of one term in the sorted `docnums` with term frequencies `tfs`,
+        computed as `_term` computes it."""
         searcher, weighting = self.searcher, self.weighting
         k1 = weighting.K1
         b = weighting._field_B.get(fieldname, weighting.B)
@@ -394,14 +403,15 @@ class Evaluator:
         idf = bm25_idf(searcher.doc_count_all(), searcher.doc_frequency(fieldname, btext))
         k1_plus_1 = k1 + 1
         norms = [k1 * ((1 - b) + b * length / avgfl) for length in _LENGTHS]
-        offsets = [leaf.offset for leaf in self.leaves]
-
-        def score(docnum: int, tf: float) -> float:
-            leaf = self.leaves[bisect_right(offsets, docnum) - 1]
-            norm = norms[leaf.length_bytes(fieldname)[docnum - leaf.offset]]
-            return idf * ((k1_plus_1 * tf) / (tf + norm))
-
-        return score
+        lengths: list[int] = []
+        for leaf, following in zip(self.leaves, self.leaves[1:] + [None]):
+            start = bisect_left(docnums, leaf.offset)
+            end = bisect_left(docnums, following.offset) if following is not None else len(docnums)
+            if start < end:
+                local = map((-leaf.offset).__add__, docnums[start:end])
+                lengths.extend(map(leaf.length_bytes(fieldname).__getitem__, local))
+        denominators = map(add, tfs, map(norms.__getitem__, lengths))
+        return list(map(idf.__mul__, map(truediv, map(k1_plus_1.__mul__, tfs), denominators)))
 
     def _or(self, q: wq.Or):
         subs = q.subqueries
