@@ -77,16 +77,27 @@ class _Ones(tuple):
     """The weights of a block whose postings all occur once (Whoosh stores None)."""
 
 
-def _postings(reader, fieldname: str, btext: bytes, values: bool = False):
+def _term_info(reader, fieldname: str, btext: bytes):
+    """The segment's W3TermInfo of a term, or None."""
+    from whoosh.reading import TermNotFound
+
+    terms = getattr(reader, "_terms", None)  # an empty index has an EmptyReader
+    if terms is None:
+        return None
+    try:
+        return terms.term_info(fieldname, btext)
+    except (TermNotFound, KeyError):
+        return None
+
+
+def _postings(reader, fieldname: str, btext: bytes, values: bool = False, info=None):
     """(ids, weights[, values]) of a term's postings, one block at a time, read
     straight from Whoosh's block data (deletions not removed)."""
     from whoosh.codec.whoosh3 import W3LeafMatcher
-    from whoosh.reading import TermNotFound
 
     terms = reader._terms
-    try:
-        info = terms.term_info(fieldname, btext)
-    except (TermNotFound, KeyError):
+    info = info or _term_info(reader, fieldname, btext)
+    if info is None:
         return
     if info.is_inlined():
         ids, weights, block_values = info.inlined_postings()
@@ -119,6 +130,7 @@ class Evaluator:
         self.leaves = [_Leaf(sub, offset) for sub, offset in searcher.leaf_searchers()]
         self.deadline = deadline
         self.within: set[int] | None = None  # set by an And: only these documents can still match
+        self._info_cache: dict = {}
         self._all: frozenset[int] | None = None
 
     # -- public ------------------------------------------------------------------------
@@ -212,7 +224,15 @@ class Evaluator:
             btext = schema[q.fieldname].to_bytes(q.text)
         except ValueError:
             return None
-        return btext if (q.fieldname, btext) in self.searcher.reader() else None
+        return btext if any(self._infos(q.fieldname, btext)) else None
+
+    def _infos(self, fieldname: str, btext: bytes) -> list:
+        """The term's info in each segment (None where it is absent), looked up once."""
+        key = (fieldname, btext)
+        found = self._info_cache.get(key)
+        if found is None:
+            found = self._info_cache[key] = [_term_info(leaf.reader, fieldname, btext) for leaf in self.leaves]
+        return found
 
     def _positive(self, q: wq.Query) -> Scores:
         result = self._node(q)
@@ -233,7 +253,8 @@ class Evaluator:
             if positions is not None:
                 return self._whoosh(q)
             return self._term_weights(q, btext)
-        doc_frequency = searcher.doc_frequency(fieldname, btext)
+        infos = self._infos(fieldname, btext)
+        doc_frequency = sum(info.doc_frequency() for info in infos if info is not None)
         out: Scores = {}
         if not doc_frequency:
             return out
@@ -252,10 +273,12 @@ class Evaluator:
         within = self.within
         if positions is None and within is not None and len(within) * 8 < doc_frequency:
             return self._term_within(fieldname, btext, within, idf, k1_plus_1, norms, boost)
-        for leaf in self.leaves:
+        for leaf, info in zip(self.leaves, infos):
+            if info is None:
+                continue
             lengths = leaf.length_bytes(fieldname)
             offset, deleted = leaf.offset, leaf.deleted
-            for block in _postings(leaf.reader, fieldname, btext, values=positions is not None):
+            for block in _postings(leaf.reader, fieldname, btext, values=positions is not None, info=info):
                 ids, weights = block[0], block[1]
                 if positions is not None:
                     positions.update(zip(map(offset.__add__, ids), block[2]))
