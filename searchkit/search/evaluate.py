@@ -206,12 +206,15 @@ class Evaluator:
         btext = self._term_bytes(q)
         if btext is None:
             return found
-        for leaf in self.leaves:
+        within = self.within  # an And's remaining documents: keep only those
+        for leaf, info in zip(self.leaves, self._infos(q.fieldname, btext)):
+            if info is None:
+                continue
             offset, deleted = leaf.offset, leaf.deleted
-            for ids, _ in _postings(leaf.reader, q.fieldname, btext):
+            for ids, _ in _postings(leaf.reader, q.fieldname, btext, info=info):
                 if offset:
                     ids = map(offset.__add__, ids)
-                found.update(ids)
+                found.update(ids if within is None else within.intersection(ids))
             if deleted:
                 found.difference_update(offset + d for d in deleted)
         return found
@@ -467,12 +470,11 @@ class Evaluator:
             return {}
         if len(subs) == 1:
             return self._node(subs[0])
-        reader = self.searcher.reader()
         out: Scores | None = None
         excluded: list = []
         outer = self.within
         try:
-            for sub in sorted(subs, key=lambda sub: _estimate(sub, reader)):
+            for sub in sorted(subs, key=self._estimate):
                 result = self._node(sub)
                 if isinstance(result, _Complement):
                     excluded.append(result.scores)
@@ -496,6 +498,23 @@ class Evaluator:
             out = {docnum: score + bonus for docnum, score in out.items()
                    if not any(docnum in scores for scores in excluded)}
         return _boosted(out, q.boost)
+
+    def _estimate(self, q: wq.Query) -> float:
+        """About how many documents `q` matches, from term document frequencies only
+        (Whoosh's estimate_size expands ranges: 5 ms for a date range); NOTs and
+        anything else (ranges, wildcards) last, where they only filter."""
+        if type(q) is wq.Term:
+            btext = self._term_bytes(q)
+            if btext is None:
+                return 0
+            return sum(info.doc_frequency() for info in self._infos(q.fieldname, btext) if info is not None)
+        if type(q) is wq.Phrase:
+            return min((self._estimate(wq.Term(q.fieldname, word)) for word in q.words), default=0)
+        if isinstance(q, wq.Or) and not isinstance(q, wq.Not):
+            return sum(self._estimate(sub) for sub in q.subqueries)
+        if isinstance(q, wq.And):
+            return min((self._estimate(sub) for sub in q.subqueries), default=0)
+        return float("inf")
 
     def _and_not(self, q: wq.AndNot) -> Scores:
         kept = self._positive(q.a)
@@ -538,16 +557,6 @@ class Evaluator:
     def _complement(self, complement: "_Complement") -> Scores:
         score = complement.score
         return {docnum: score for docnum in self._all_docs() if docnum not in complement.scores}
-
-
-def _estimate(q: wq.Query, reader) -> float:
-    """How many documents `q` may match (Whoosh's estimate); NOTs last."""
-    if isinstance(q, wq.Not):
-        return float("inf")
-    try:
-        return q.estimate_size(reader)
-    except Exception:  # noqa: BLE001 — an estimate only orders the work
-        return float(reader.doc_count_all())
 
 
 def _decode_positions(value: bytes) -> list[int]:
