@@ -354,14 +354,18 @@ class Evaluator:
         btexts = [self._term_bytes(wq.Term(fieldname, word)) for word in q.words]
         if not btexts or any(btext is None for btext in btexts):
             return {}
-        frequency = self.searcher.doc_frequency
-        postings: list[dict] = [{} for _ in btexts]  # word -> {docnum: (tf, encoded positions)}
+        # Documents with every word, from the ids alone (rarest word first); then each
+        # word's tf and encoded positions for those documents only.
+        blocks = [self._blocks(fieldname, btext) for btext in btexts]
         candidates = self.within
-        for index in sorted(range(len(btexts)), key=lambda i: frequency(fieldname, btexts[i])):
-            postings[index] = found = self._candidate_postings(fieldname, btexts[index], candidates)
-            candidates = set(found)
+        for index in sorted(range(len(btexts)), key=lambda i: blocks[i][1]):
+            found: set[int] = set()
+            for ids, _, _ in blocks[index][0]:
+                found.update(ids if candidates is None else candidates.intersection(ids))
+            candidates = found - blocks[index][2]
             if not candidates:
                 return {}
+        postings = [_for_documents(word_blocks, candidates) for word_blocks, _, _ in blocks]
         decoded: dict[bytes, list[int]] = {}  # many postings share a value (one word at position p)
 
         def positions(value: bytes) -> list[int]:
@@ -397,27 +401,19 @@ class Evaluator:
             totals = map(q.boost.__mul__, totals)
         return dict(zip(matched, totals))
 
-    def _candidate_postings(self, fieldname: str, btext: bytes, candidates) -> dict:
-        """{docnum: (tf, encoded positions)} of a term, for `candidates` only (all when None)."""
-        out: dict = {}
-        for leaf in self.leaves:
-            offset, deleted = leaf.offset, leaf.deleted
-            for ids, weights, values in _postings(leaf.reader, fieldname, btext, values=True):
-                if offset:
-                    ids = list(map(offset.__add__, ids))
-                if candidates is None:
-                    out.update(zip(ids, zip(weights, values)))
-                    continue
-                common = candidates.intersection(ids)
-                if common:
-                    where = dict(zip(ids, range(len(ids))))
-                    for docnum in common:
-                        at = where[docnum]
-                        out[docnum] = (weights[at], values[at])
-            for docnum in deleted:
-                out.pop(offset + docnum, None)
+    def _blocks(self, fieldname: str, btext: bytes):
+        """([(global ids, weights, values) per block], postings, deleted global docnums)."""
+        out, count, deleted = [], 0, set()
+        for leaf, info in zip(self.leaves, self._infos(fieldname, btext)):
+            if info is None:
+                continue
+            offset = leaf.offset
+            for ids, weights, values in _postings(leaf.reader, fieldname, btext, values=True, info=info):
+                out.append((list(map(offset.__add__, ids)) if offset else ids, weights, values))
+                count += len(ids)
+            deleted.update(offset + docnum for docnum in leaf.deleted)
             self._check_time({})
-        return out
+        return out, count, deleted
 
     def _bm25_of(self, fieldname: str, btext: bytes, docnums: list[int], tfs: list[float]) -> list[float]:
         """BM25 of one term in the sorted `docnums` with term frequencies `tfs`,
@@ -557,6 +553,19 @@ class Evaluator:
     def _complement(self, complement: "_Complement") -> Scores:
         score = complement.score
         return {docnum: score for docnum in self._all_docs() if docnum not in complement.scores}
+
+
+def _for_documents(blocks, docnums: set[int]) -> dict:
+    """{docnum: (tf, encoded positions)} from a term's blocks, for `docnums` only."""
+    out: dict = {}
+    for ids, weights, values in blocks:
+        common = docnums.intersection(ids)
+        if common:
+            where = dict(zip(ids, range(len(ids))))
+            for docnum in common:
+                at = where[docnum]
+                out[docnum] = (weights[at], values[at])
+    return out
 
 
 def _decode_positions(value: bytes) -> list[int]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import heapq
 from collections import Counter
 from itertools import chain, repeat
 from collections.abc import Iterable
@@ -23,25 +22,49 @@ def count_entities(reader, docnums: Iterable[int], top: int = 10, kinds=ENTITY_K
     Counts the stored entity lines themselves (each article's set of lines,
     C-level all the way) and decodes only the distinct lines at the end."""
     lines: Counter = Counter()
-    column = cached_column(reader, F.ENTITIES) if reader.doc_count() else None
-    if column is not None:
-        stored = map(column.__getitem__, docnums)
-        lines.update(chain.from_iterable(map(set, map(bytes.split, filter(None, stored), repeat(b"\n")))))
-    counters: dict[str, Counter] = {kind: Counter() for kind in kinds}
-    for line, number in lines.items():
+    if reader.doc_count():
+        distinct = _distinct_lines(reader)
+        if distinct is not None:
+            lines.update(chain.from_iterable(map(distinct.__getitem__, docnums)))
+        else:
+            stored = map(cached_column(reader, F.ENTITIES).__getitem__, docnums)
+            lines.update(chain.from_iterable(map(set, map(bytes.split, filter(None, stored), repeat(b"\n")))))
+    return tuple(Facet(kind, values) for kind, values in _top_per_kind(lines, top, kinds).items())
+
+
+def _top_per_kind(lines: Counter, top: int, kinds) -> dict[str, tuple[FacetValue, ...]]:
+    """The `top` most counted names of each kind, equal counts in name order. A stored
+    line is one (kind, name), so the lines are read in count order and decoded only
+    until every kind has its `top` (and the names tied with the last of them)."""
+    chosen: dict[str, list[tuple[int, str]]] = {kind: [] for kind in kinds}
+    boundary: dict[str, int] = {}
+    open_kinds = set(kinds) if top > 0 else set()
+    for line, number in lines.most_common():
+        if not open_kinds:
+            break
         code, _, name = line.partition(b"\t")
-        counter = counters.get(entity_kind(code)) if name else None
-        if counter is not None:
-            counter[name.decode("utf-8")] += number
-    return tuple(
-        Facet(kind, tuple(FacetValue(name, count) for name, count in
-                          heapq.nsmallest(top, counters[kind].items(), key=_by_count_then_name)))
-        for kind in kinds
-    )
+        kind = entity_kind(code)
+        if not name or kind not in open_kinds:
+            continue
+        if kind in boundary and number < boundary[kind]:
+            open_kinds.discard(kind)
+            continue
+        chosen[kind].append((-number, name.decode("utf-8")))
+        if len(chosen[kind]) == top:
+            boundary[kind] = number
+    return {kind: tuple(FacetValue(name, -negative) for negative, name in sorted(chosen[kind])[:top])
+            for kind in kinds}
 
 
-def _by_count_then_name(item: tuple[str, int]) -> tuple[int, str]:
-    return -item[1], item[0]
+def _distinct_lines(reader) -> list | None:
+    """Each article's distinct stored entity lines, for the whole index, made once per
+    kept reader (about 0.1 s for 100,000 articles) when the column loads whole."""
+    cache = reader.__dict__.setdefault("_searchkit_columns", {})
+    if "entity lines" not in cache:
+        column = cached_column(reader, F.ENTITIES)
+        cache["entity lines"] = [tuple(set(data.split(b"\n"))) if data else () for data in column] \
+            if isinstance(column, list) else None
+    return cache["entity lines"]
 
 
 def article_days(reader, docnums: Iterable[int]) -> Iterable[_dt.date | None]:
