@@ -106,7 +106,7 @@ def _ranked(searcher, scores: dict[int, float], window: int | None, sort: str) -
         return sorted(scores.items(), key=lambda item: (-(column[item[0]] or 0), -item[1], item[0]))[:window]
     if window is not None and window < len(scores):
         threshold = heapq.nlargest(window, scores.values())[-1]
-        items = [item for item in scores.items() if item[1] >= threshold]
+        items = list(itertools.compress(scores.items(), map(threshold.__le__, scores.values())))
     else:
         items = list(scores.items())
     items.sort(key=lambda item: (-item[1], item[0]))
