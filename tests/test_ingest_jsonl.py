@@ -34,3 +34,11 @@ def test_deeply_nested_json_is_a_failure_not_a_crash():
 def test_blank_or_numeric_ids():
     blank, number = parse('{"id": "  ", "text": "a"}\n{"id": 7, "text": "b"}')
     assert blank.id == "f.jsonl#1" and number.id == "7"
+
+
+def test_a_dateline_field_gives_its_place():
+    rows = ['{"text": "Showers continued.", "dateline": "SALVADOR, Feb 26 -"}',
+            '{"text": "Talks went on.", "dateline": "EVENDALE, Ohio, March 3 -"}',
+            '{"text": "Talks went on.", "dateline": "Islamabad"}',
+            '{"text": "LONDON (Reuters) - Shares fell."}']
+    assert [item.dateline for item in parse("\n".join(rows))] == ["Salvador", "Evendale", "Islamabad", "London"]

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
-from ..analysis.datelines import split_dateline
+from ..analysis.datelines import parse_dateline, split_dateline
 from ..analysis.dates import DateError, date_warnings, parse_date
 from ..models import Article, Failure
 from .text import derive_title
@@ -52,7 +52,10 @@ def article_from_row(row: dict, path: str, lineno: int) -> Article:
             warnings.append(f"{where}: {exc}; indexed without a date")
     warnings.extend(date_warnings(day, where))
     place = _text_field(row, "dateline")
-    if not place:
+    if place:  # a whole dateline given as the field ("SALVADOR, Feb 26 -") gives its place
+        given = parse_dateline(place.strip() + " .")
+        place = given.place if given is not None else place.strip()
+    else:
         place, _ = split_dateline(body)
     title = (_text_field(row, "title") or "").strip()
     article_id = (_text_field(row, "id") or "").strip() or f"{path}#{lineno}"
