@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import time
 from bisect import bisect_left
-from itertools import accumulate
 from operator import add, itemgetter, truediv
-from pickle import loads
 
 from whoosh import formats
 from whoosh import query as wq
 from whoosh.util.numeric import byte_to_length
 
+from .blocks import Leaf, Ones, decode_positions, for_documents, in_order_within, postings, term_info
 from .scoring import NewsBM25F, bm25_idf
 
 Scores = dict  # global docnum -> score
@@ -43,91 +42,13 @@ class TimedOut(Exception):
         self.partial = partial
 
 
-class _Leaf:
-    """One segment: its searcher, docnum offset, deletions and length bytes per field."""
-
-    def __init__(self, searcher, offset: int) -> None:
-        self.searcher = searcher
-        self.reader = searcher.reader()
-        self.offset = offset
-        self.deleted = self.reader.deleted_docs_set if self.reader.has_deletions() else frozenset()
-        self._lengths: dict[str, bytes] = {}
-
-    def length_bytes(self, fieldname: str) -> bytes:
-        found = self._lengths.get(fieldname)
-        if found is None:
-            found = _length_bytes(self.reader, fieldname)
-            self._lengths[fieldname] = found
-        return found
-
-
-def _length_bytes(reader, fieldname: str) -> bytes:
-    """Every document's one-byte length of `fieldname`, read in one go."""
-    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-
-    column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-    count = reader.doc_count_all()
-    if column is None:
-        return bytes(count)
-    raw = column._dbfile.get(column._basepos, column._count) if column._count else b""
-    return raw + bytes(max(0, count - len(raw)))
-
-
-class _Ones(tuple):
-    """The weights of a block whose postings all occur once (Whoosh stores None)."""
-
-
-def _term_info(reader, fieldname: str, btext: bytes):
-    """The segment's W3TermInfo of a term, or None."""
-    from whoosh.reading import TermNotFound
-
-    terms = getattr(reader, "_terms", None)  # an empty index has an EmptyReader
-    if terms is None:
-        return None
-    try:
-        return terms.term_info(fieldname, btext)
-    except (TermNotFound, KeyError):
-        return None
-
-
-def _postings(reader, fieldname: str, btext: bytes, values: bool = False, info=None):
-    """(ids, weights[, values]) of a term's postings, one block at a time, read
-    straight from Whoosh's block data (deletions not removed)."""
-    from whoosh.codec.whoosh3 import W3LeafMatcher
-
-    terms = reader._terms
-    info = info or _term_info(reader, fieldname, btext)
-    if info is None:
-        return
-    if info.is_inlined():
-        ids, weights, block_values = info.inlined_postings()
-        weights = weights if weights else _Ones((1.0,) * len(ids))
-        yield (ids, weights, block_values) if values else (ids, weights)
-        return
-    offset, length = info.extent()
-    matcher = W3LeafMatcher(terms._postfile, offset, length, reader.schema[fieldname].format)
-    while True:
-        matcher._read_data()
-        ids, weights, block_values = matcher._data[:3]
-        if not matcher._byteids:
-            ids = tuple(accumulate(ids))  # delta-decoded, as W3LeafMatcher._read_ids does
-        if weights is None:  # every posting of the block occurs once
-            weights = _Ones((1.0,) * len(ids))
-        elif isinstance(weights, float):
-            weights = (weights,) * len(ids)
-        yield (ids, weights, block_values) if values else (ids, weights)
-        if matcher._lastblock:
-            return
-        matcher._goto(matcher._nextoffset)
-
-
 class Evaluator:
     """Evaluates Whoosh queries against one searcher. Not reusable across searchers."""
 
     def __init__(self, searcher, deadline: float | None = None) -> None:
         self.searcher = searcher
         self.weighting = searcher.weighting
-        self.leaves = [_Leaf(sub, offset) for sub, offset in searcher.leaf_searchers()]
+        self.leaves = [Leaf(sub, offset) for sub, offset in searcher.leaf_searchers()]
         self.deadline = deadline
         self.within: set[int] | None = None  # set by an And: only these documents can still match
         self._info_cache: dict = {}
@@ -211,7 +132,7 @@ class Evaluator:
             if info is None:
                 continue
             offset, deleted = leaf.offset, leaf.deleted
-            for ids, _ in _postings(leaf.reader, q.fieldname, btext, info=info):
+            for ids, _ in postings(leaf.reader, q.fieldname, btext, info=info):
                 if offset:
                     ids = map(offset.__add__, ids)
                 found.update(ids if within is None else within.intersection(ids))
@@ -234,7 +155,7 @@ class Evaluator:
         key = (fieldname, btext)
         found = self._info_cache.get(key)
         if found is None:
-            found = self._info_cache[key] = [_term_info(leaf.reader, fieldname, btext) for leaf in self.leaves]
+            found = self._info_cache[key] = [term_info(leaf.reader, fieldname, btext) for leaf in self.leaves]
         return found
 
     def _positive(self, q: wq.Query) -> Scores:
@@ -281,11 +202,11 @@ class Evaluator:
                 continue
             lengths = leaf.length_bytes(fieldname)
             offset, deleted = leaf.offset, leaf.deleted
-            for block in _postings(leaf.reader, fieldname, btext, values=positions is not None, info=info):
+            for block in postings(leaf.reader, fieldname, btext, values=positions is not None, info=info):
                 ids, weights = block[0], block[1]
                 if positions is not None:
                     positions.update(zip(map(offset.__add__, ids), block[2]))
-                if type(weights) is _Ones:
+                if type(weights) is Ones:
                     values = map(once.__getitem__, map(lengths.__getitem__, ids))
                 else:
                     denominators = map(add, weights, map(norms.__getitem__, map(lengths.__getitem__, ids)))
@@ -310,7 +231,7 @@ class Evaluator:
         for leaf in self.leaves:
             lengths = leaf.length_bytes(fieldname)
             offset, deleted = leaf.offset, leaf.deleted
-            for ids, weights in _postings(leaf.reader, fieldname, btext):
+            for ids, weights in postings(leaf.reader, fieldname, btext):
                 if offset:
                     ids = list(map(offset.__add__, ids))
                 common = within.intersection(ids)
@@ -332,7 +253,7 @@ class Evaluator:
         boost = q.boost
         for leaf in self.leaves:
             offset, deleted = leaf.offset, leaf.deleted
-            for ids, weights in _postings(leaf.reader, q.fieldname, btext):
+            for ids, weights in postings(leaf.reader, q.fieldname, btext):
                 if boost != 1.0:
                     weights = map(boost.__mul__, weights)
                 out.update((offset + d, w) for d, w in zip(ids, weights) if d not in deleted)
@@ -365,13 +286,13 @@ class Evaluator:
             candidates = found - blocks[index][2]
             if not candidates:
                 return {}
-        postings = [_for_documents(word_blocks, candidates) for word_blocks, _, _ in blocks]
+        postings = [for_documents(word_blocks, candidates) for word_blocks, _, _ in blocks]
         decoded: dict[bytes, list[int]] = {}  # many postings share a value (one word at position p)
 
         def positions(value: bytes) -> list[int]:
             places = decoded.get(value)
             if places is None:
-                places = decoded[value] = _decode_positions(value)
+                places = decoded[value] = decode_positions(value)
             return places
 
         matched = []
@@ -388,7 +309,7 @@ class Evaluator:
                     matched.append(docnum)
         else:
             for docnum in candidates:
-                if _in_order_within([positions(found[docnum][1]) for found in postings], q.slop):
+                if in_order_within([positions(found[docnum][1]) for found in postings], q.slop):
                     matched.append(docnum)
         if not matched:
             return {}
@@ -408,7 +329,7 @@ class Evaluator:
             if info is None:
                 continue
             offset = leaf.offset
-            for ids, weights, values in _postings(leaf.reader, fieldname, btext, values=True, info=info):
+            for ids, weights, values in postings(leaf.reader, fieldname, btext, values=True, info=info):
                 out.append((list(map(offset.__add__, ids)) if offset else ids, weights, values))
                 count += len(ids)
             deleted.update(offset + docnum for docnum in leaf.deleted)
@@ -553,45 +474,6 @@ class Evaluator:
     def _complement(self, complement: "_Complement") -> Scores:
         score = complement.score
         return {docnum: score for docnum in self._all_docs() if docnum not in complement.scores}
-
-
-def _for_documents(blocks, docnums: set[int]) -> dict:
-    """{docnum: (tf, encoded positions)} from a term's blocks, for `docnums` only."""
-    out: dict = {}
-    for ids, weights, values in blocks:
-        common = docnums.intersection(ids)
-        if common:
-            where = dict(zip(ids, range(len(ids))))
-            for docnum in common:
-                at = where[docnum]
-                out[docnum] = (weights[at], values[at])
-    return out
-
-
-def _decode_positions(value: bytes) -> list[int]:
-    """whoosh.formats.Positions.decode_positions: a 4-byte count, then pickled gaps."""
-    if not value.endswith(b"."):
-        value += b"."
-    return list(accumulate(loads(value[4:])))
-
-
-def _in_order_within(positions: list[list[int]], slop: int) -> bool:
-    """Whether the words occur in order, each within `slop` positions of the span
-    before it (Whoosh's SpanNear2 with ordered=True, mindist=1, on sorted positions)."""
-    spans = {(place, place) for place in positions[0]}
-    for following in positions[1:]:
-        found = set()
-        for start, end in spans:
-            for place in following[bisect_left(following, start):]:
-                if place > end + slop:
-                    break
-                distance = 0 if place <= end else place - end
-                if 1 <= distance <= slop:
-                    found.add((start, max(end, place)))
-        if not found:
-            return False
-        spans = found
-    return bool(spans)
 
 
 def matching_docs(searcher, q: wq.Query) -> Scores:
