@@ -29,7 +29,7 @@ QUERIES = [
     "date:2008", "date:[2008-01-01 TO 2009-12-31] bank", "date:>=2010-06 oil", "election date:<2007",
     "dateline:london", "org:nato OR org:un", "president ANDMAYBE obama", "x*", "the economy",
     "nonexistentword", "nonexistentword OR oil", '"prime minister" NEAR/5 election',
-    '"United States" economy', "+oil prices date:2008",
+    '"United States" economy', "+oil prices date:2008", "zimbabwe AND government",
 ]
 
 

@@ -22,6 +22,7 @@ from whoosh.util.numeric import byte_to_length
 from whoosh.writing import PostingPool
 
 from ..analysis.fused import fused_analysis
+from .lengths import length_bytes
 from .postings import TermPool, write_postings
 
 _W3_ADD = W3FieldWriter.add
@@ -86,16 +87,10 @@ class PreloadedLengths:
     def _read(self, fieldname: str) -> list:
         """Every document's length, as doc_field_length gives it (None for a stored
         0), from the length column's bytes in one read when it is Whoosh 3's."""
-        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-
-        reader = self.reader
-        column = getattr(reader, "_cached_reader", None) and reader._cached_reader(
-            _lenfield(fieldname), LENGTHS_COLUMN)
-        raw = getattr(column, "_dbfile", None) and column._dbfile.get(column._basepos, column._count)
-        if column is None or raw is None or column._fixedlen != 1:
-            length = reader.doc_field_length
+        raw = length_bytes(self.reader, fieldname, self.count)
+        if raw is None:
+            length = self.reader.doc_field_length
             return [length(d, fieldname) for d in range(self.count)]
-        raw = raw + bytes(max(0, self.count - len(raw)))
         return list(map(_BYTE_LENGTHS.__getitem__, raw))
 
     def doc_field_length(self, docnum: int, fieldname: str, default=0):

@@ -12,6 +12,8 @@ from bisect import bisect_left
 from itertools import accumulate
 from pickle import loads
 
+from ..index.lengths import length_bytes
+
 
 class Leaf:
     """One segment: its searcher, docnum offset, deletions and length bytes per field."""
@@ -32,15 +34,10 @@ class Leaf:
 
 
 def length_bytes_of(reader, fieldname: str) -> bytes:
-    """Every document's one-byte length of `fieldname`, read in one go."""
-    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-
-    column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    """Every document's one-byte length of `fieldname` (zeros when it stores none)."""
     count = reader.doc_count_all()
-    if column is None:
-        return bytes(count)
-    raw = column._dbfile.get(column._basepos, column._count) if column._count else b""
-    return raw + bytes(max(0, count - len(raw)))
+    found = length_bytes(reader._perdoc, fieldname, count)
+    return found if found is not None else bytes(count)
 
 
 class Ones(tuple):

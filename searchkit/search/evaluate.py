@@ -182,21 +182,15 @@ class Evaluator:
         out: Scores = {}
         if not doc_frequency:
             return out
-        k1 = weighting.K1
-        b = weighting._field_B.get(fieldname, weighting.B)
-        avgfl = searcher.avg_field_length(fieldname) or 1
-        idf = bm25_idf(searcher.doc_count_all(), doc_frequency)
+        idf, k1_plus_1, norms = self._bm25(fieldname, doc_frequency)
         boost = q.boost
-        k1_plus_1 = k1 + 1
-        # tf * (K1 + 1) / (tf + norm), norm = K1 * ((1 - B) + B * fl / avgfl) as in whoosh.scoring.bm25
-        norms = [k1 * ((1 - b) + b * length / avgfl) for length in _LENGTHS]
         # the score of a posting that occurs once, per length byte: the same arithmetic
         once = [idf * ((k1_plus_1 * 1.0) / (1.0 + norm)) for norm in norms]
         if boost != 1.0:
             once = [boost * score for score in once]
         within = self.within
         if positions is None and within is not None and len(within) * 8 < doc_frequency:
-            return self._term_within(fieldname, btext, within, idf, k1_plus_1, norms, boost)
+            return self._term_within(fieldname, btext, within, boost)
         for leaf, info in zip(self.leaves, infos):
             if info is None:
                 continue
@@ -224,28 +218,13 @@ class Evaluator:
             self._check_time(out)
         return out
 
-    def _term_within(self, fieldname, btext, within, idf, k1_plus_1, norms, boost) -> Scores:
-        """_term for the documents of `within` only (an And narrowed them down):
-        the same arithmetic, for the postings in `within`."""
-        out: Scores = {}
-        for leaf in self.leaves:
-            lengths = leaf.length_bytes(fieldname)
-            offset, deleted = leaf.offset, leaf.deleted
-            for ids, weights in postings(leaf.reader, fieldname, btext):
-                if offset:
-                    ids = list(map(offset.__add__, ids))
-                common = within.intersection(ids)
-                if not common:
-                    continue
-                where = dict(zip(ids, range(len(ids))))
-                for docnum in common:
-                    if deleted and docnum - offset in deleted:
-                        continue
-                    tf = weights[where[docnum]]
-                    score = idf * ((k1_plus_1 * tf) / (tf + norms[lengths[docnum - offset]]))
-                    out[docnum] = boost * score if boost != 1.0 else score
-            self._check_time(out)
-        return out
+    def _term_within(self, fieldname: str, btext: bytes, within: set[int], boost: float) -> Scores:
+        """_term for the documents of `within` only (an And narrowed them down)."""
+        blocks, _, deleted = self._blocks(fieldname, btext)
+        found = for_documents(blocks, within - deleted)
+        docnums = sorted(found)
+        scores = self._bm25_of(fieldname, btext, docnums, [found[docnum][0] for docnum in docnums])
+        return dict(zip(docnums, scores if boost == 1.0 else map(boost.__mul__, scores)))
 
     def _term_weights(self, q: wq.Term, btext: bytes) -> Scores:
         """A term of an unscored field (person:, place:, …): Whoosh scores it by its weight."""
@@ -336,16 +315,21 @@ class Evaluator:
             self._check_time({})
         return out, count, deleted
 
-    def _bm25_of(self, fieldname: str, btext: bytes, docnums: list[int], tfs: list[float]) -> list[float]:
-        """BM25 of one term in the sorted `docnums` with term frequencies `tfs`,
-        computed as `_term` computes it."""
+    def _bm25(self, fieldname: str, doc_frequency: int) -> tuple[float, float, list[float]]:
+        """(idf, K1 + 1, norm per length byte) of a term of `fieldname`: its score in a
+        document is idf * tf * (K1 + 1) / (tf + norm), as in whoosh.scoring.bm25 with
+        norm = K1 * ((1 - B) + B * length / average length)."""
         searcher, weighting = self.searcher, self.weighting
         k1 = weighting.K1
         b = weighting._field_B.get(fieldname, weighting.B)
         avgfl = searcher.avg_field_length(fieldname) or 1
-        idf = bm25_idf(searcher.doc_count_all(), searcher.doc_frequency(fieldname, btext))
-        k1_plus_1 = k1 + 1
         norms = [k1 * ((1 - b) + b * length / avgfl) for length in _LENGTHS]
+        return bm25_idf(searcher.doc_count_all(), doc_frequency), k1 + 1, norms
+
+    def _bm25_of(self, fieldname: str, btext: bytes, docnums: list[int], tfs: list[float]) -> list[float]:
+        """BM25 of one term in the sorted `docnums` with term frequencies `tfs`,
+        computed as `_term` computes it."""
+        idf, k1_plus_1, norms = self._bm25(fieldname, self.searcher.doc_frequency(fieldname, btext))
         lengths: list[int] = []
         for leaf, following in zip(self.leaves, self.leaves[1:] + [None]):
             start = bisect_left(docnums, leaf.offset)
