@@ -14,8 +14,9 @@ as Whoosh would. tests/test_writer_fastindex.py compares whole indexes.
 
 from __future__ import annotations
 
+import zlib
 from array import array
-from itertools import islice
+from itertools import accumulate, islice
 from operator import le, sub
 
 TERM_BYTES = 260  # a term's entry: two arrays, a list, a tuple, the key
@@ -25,6 +26,29 @@ POSTING_BYTES = 24  # a docnum, a weight, a reference to its value
 # one article, and a block costs two pickles and a header. Whoosh 3 reads
 # inlined postings (W3TermInfo.inlined_postings).
 INLINE_POSTINGS = 2
+
+
+def compact_array(typecode: str, data: bytes) -> array:
+    """Unpickles a CompactArray (index files name this function: it must stay here)."""
+    out = array(typecode)
+    out.frombytes(data)
+    return out
+
+
+class CompactArray(array):
+    """An array that pickles as its bytes. Whoosh pickles blocks at protocol 2,
+    where an array pickles as a list: unpickling it made one int or float object
+    per posting, and that was most of reading a block."""
+
+    def __reduce_ex__(self, protocol):
+        return (compact_array, (self.typecode, self.tobytes()))
+
+
+def _smallest(values) -> CompactArray:
+    """`values` (non-negative ints) in the narrowest unsigned array that holds them."""
+    top = max(values, default=0)
+    typecode = "B" if top < 0x100 else "H" if top < 0x10000 else "I"
+    return CompactArray(typecode, values)
 
 
 class PackedValues:
@@ -62,38 +86,78 @@ class PackedValues:
 
 
 def _packed_ids(post):
-    """W3PostingsWriter._mini_ids: the gaps between docnums, as an array (one object
-    to unpickle; Whoosh's reader delta-decodes any sequence of ints)."""
+    """W3PostingsWriter._mini_ids: the gaps between docnums, as a compact array (one
+    object to unpickle; Whoosh's reader delta-decodes any sequence of ints)."""
     ids = post._ids
     gaps = array("I", ids[:1])
     gaps.extend(map(sub, islice(ids, 1, None), ids))
-    return gaps
+    return _smallest(gaps)
 
 
 def _packed_weights(post):
-    """W3PostingsWriter._mini_weights, with an array instead of a tuple of floats."""
+    """W3PostingsWriter._mini_weights, with a compact array instead of a tuple of floats
+    (whole numbers below 256, as term frequencies are, one byte each)."""
     weights = post._weights
     first = weights[0]
     if first == 1.0 and weights.count(1.0) == len(weights):
         return None
     if weights.count(first) == len(weights):
         return first
-    return weights
+    if all(map(float.is_integer, weights)) and max(weights) < 0x100:
+        return CompactArray("B", map(int, weights))  # term frequencies: a byte each
+    return CompactArray("f", weights)
+
+
+class ZippedValues:
+    """A block's PackedValues, compressed on their own. A block is written
+    uncompressed around them (its ids and weights are compact arrays), so
+    reading a block for scoring, which needs ids and weights only, inflates
+    nothing; positions are inflated when a phrase or Whoosh's matcher asks for
+    them. Index files name this class: it must stay importable here."""
+
+    __slots__ = ("blob", "_packed")
+
+    def __init__(self, blob: bytes) -> None:
+        self.blob = blob
+        self._packed: PackedValues | None = None
+
+    def __reduce__(self):
+        return (ZippedValues, (self.blob,))
+
+    @classmethod
+    def of(cls, values: list[bytes], level: int) -> "ZippedValues":
+        ends = _smallest(list(accumulate(map(len, values))))
+        head = ends.typecode.encode() + len(ends).to_bytes(4, "little")
+        return cls(zlib.compress(head + ends.tobytes() + b"".join(values), level))
+
+    def packed(self) -> PackedValues:
+        found = self._packed
+        if found is None:
+            raw = zlib.decompress(self.blob)
+            ends = array(chr(raw[0]))
+            start = 5 + int.from_bytes(raw[1:5], "little") * ends.itemsize
+            ends.frombytes(raw[5:start])
+            found = self._packed = PackedValues(raw[start:], ends)
+        return found
+
+    def __len__(self) -> int:
+        return len(self.packed())
+
+    def __getitem__(self, index):
+        return self.packed()[index]
+
+    def __iter__(self):
+        return iter(self.packed())
 
 
 def _packed_values(post):
-    """W3PostingsWriter._mini_values for variable-size values: one PackedValues."""
-    values = post._values
-    ends = array("I")
-    end = 0
-    for value in values:
-        end += len(value)
-        ends.append(end)
-    return PackedValues(b"".join(values), ends)
+    """W3PostingsWriter._mini_values for variable-size values: one ZippedValues."""
+    return ZippedValues.of(post._values, post._values_compression)
 
 
 def _pack_blocks(post) -> None:
-    """Make a W3PostingsWriter write arrays and PackedValues into its blocks."""
+    """Make a W3PostingsWriter write compact arrays into its blocks and, for a field
+    with positions, the positions compressed apart from the rest of the block."""
     import types
 
     post._mini_ids = types.MethodType(_packed_ids, post)
@@ -101,6 +165,8 @@ def _pack_blocks(post) -> None:
     fixed = post._format.fixed_value_size() if post._format is not None else None
     if fixed is None or fixed < 0:
         post._mini_values = types.MethodType(_packed_values, post)
+        post._values_compression = post._compression or 0
+        post._compression = 0
 
 
 class TermPool:

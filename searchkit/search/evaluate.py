@@ -18,20 +18,19 @@ tests compare the two paths on real indexes.
 from __future__ import annotations
 
 import time
-from bisect import bisect_left
-from operator import add, itemgetter, truediv
+from itertools import compress
+from operator import add, truediv
 
 from whoosh import formats
 from whoosh import query as wq
-from whoosh.util.numeric import byte_to_length
 
-from .blocks import Leaf, Ones, decode_positions, for_documents, in_order_within, postings, term_info
+from .blocks import Leaf, Ones, adjacent, columns, in_order_within, positions, postings, term_info
 from .scoring import NewsBM25F, bm25_idf
+from .term_scores import RatioTable, norms, pick, ratios
 
 Scores = dict  # global docnum -> score
 
 _NOT_SCORE = 1.0  # Whoosh's InverseMatcher scores every document it yields 1.0
-_LENGTHS = [byte_to_length(i) for i in range(256)]
 
 
 class TimedOut(Exception):
@@ -131,13 +130,9 @@ class Evaluator:
         for leaf, info in zip(self.leaves, self._infos(q.fieldname, btext)):
             if info is None:
                 continue
-            offset, deleted = leaf.offset, leaf.deleted
-            for ids, _ in postings(leaf.reader, q.fieldname, btext, info=info):
-                if offset:
-                    ids = map(offset.__add__, ids)
+            for ids, _ in postings(leaf.reader, q.fieldname, btext, info=info, offset=leaf.offset):
                 found.update(ids if within is None else within.intersection(ids))
-            if deleted:
-                found.difference_update(offset + d for d in deleted)
+            found.difference_update(self._deleted(leaf))
         return found
 
     def _term_bytes(self, q: wq.Term) -> bytes | None:
@@ -162,68 +157,84 @@ class Evaluator:
         result = self._node(q)
         return self._complement(result) if isinstance(result, _Complement) else result
 
-    def _term(self, q: wq.Term, positions: dict | None = None) -> Scores:
-        """BM25 score of every document with the term. With a `positions` dict, also
-        fills it with each document's encoded positions (read in the same pass)."""
-        searcher = self.searcher
+    def _term(self, q: wq.Term) -> Scores:
+        """BM25 score of every document with the term, a block at a time."""
         fieldname = q.fieldname
         btext = self._term_bytes(q)
         if btext is None:
             return {}
-        weighting = self.weighting
-        if not isinstance(weighting, NewsBM25F):
+        if not isinstance(self.weighting, NewsBM25F):
             return self._whoosh(q)
-        if not searcher.schema[fieldname].scorable:
-            if positions is not None:
-                return self._whoosh(q)
+        if not self.searcher.schema[fieldname].scorable:
             return self._term_weights(q, btext)
         infos = self._infos(fieldname, btext)
         doc_frequency = sum(info.doc_frequency() for info in infos if info is not None)
         out: Scores = {}
         if not doc_frequency:
             return out
-        idf, k1_plus_1, norms = self._bm25(fieldname, doc_frequency)
+        within = self.within
+        if within is not None and len(within) * 8 < doc_frequency:
+            return self._term_within(fieldname, btext, within, q.boost)
+        idf, table = self._bm25(fieldname, doc_frequency)
         boost = q.boost
+        lengths = self._lengths(fieldname)
         # the score of a posting that occurs once, per length byte: the same arithmetic
-        once = [idf * ((k1_plus_1 * 1.0) / (1.0 + norm)) for norm in norms]
+        once = [idf * ratio for ratio in table.ensure(1)[256:512]]
         if boost != 1.0:
             once = [boost * score for score in once]
-        within = self.within
-        if positions is None and within is not None and len(within) * 8 < doc_frequency:
-            return self._term_within(fieldname, btext, within, boost)
         for leaf, info in zip(self.leaves, infos):
             if info is None:
                 continue
-            lengths = leaf.length_bytes(fieldname)
-            offset, deleted = leaf.offset, leaf.deleted
-            for block in postings(leaf.reader, fieldname, btext, values=positions is not None, info=info):
-                ids, weights = block[0], block[1]
-                if positions is not None:
-                    positions.update(zip(map(offset.__add__, ids), block[2]))
+            deleted = self._deleted(leaf)
+            for ids, weights in postings(leaf.reader, fieldname, btext, info=info, offset=leaf.offset):
+                length_bytes = bytes(pick(lengths, ids))
                 if type(weights) is Ones:
-                    values = map(once.__getitem__, map(lengths.__getitem__, ids))
+                    values = pick(once, length_bytes)
                 else:
-                    denominators = map(add, weights, map(norms.__getitem__, map(lengths.__getitem__, ids)))
-                    ratios = map(truediv, map((k1_plus_1).__mul__, weights), denominators)
-                    if boost == 1.0:
-                        values = map(idf.__mul__, ratios)
-                    else:
-                        values = map(boost.__mul__, map(idf.__mul__, ratios))
+                    values = self._ratios(table, length_bytes, weights)
+                    values = map(idf.__mul__, values)
+                    if boost != 1.0:
+                        values = map(boost.__mul__, values)
                 if deleted:
-                    out.update((offset + d, s) for d, s in zip(ids, values) if d not in deleted)
-                elif offset:
-                    out.update(zip(map(offset.__add__, ids), values))
+                    out.update((d, s) for d, s in zip(ids, values) if d not in deleted)
                 else:
                     out.update(zip(ids, values))
             self._check_time(out)
         return out
 
+    def _ratios(self, table: RatioTable, length_bytes: bytes, weights):
+        """(K1 + 1) * tf / (tf + norm) per posting: from the table, or by the formula
+        for a tf the table does not hold."""
+        found = ratios(table, length_bytes, weights)
+        if found is not None:
+            return found
+        k1_plus_1, field_norms = table.k1_plus_1, table.norms
+        denominators = map(add, weights, map(field_norms.__getitem__, length_bytes))
+        return map(truediv, map(k1_plus_1.__mul__, weights), denominators)
+
+    def _deleted(self, leaf: Leaf) -> frozenset[int]:
+        """The segment's deleted documents, as global docnums."""
+        offset = leaf.offset
+        return frozenset(map(offset.__add__, leaf.deleted)) if offset and leaf.deleted else leaf.deleted
+
+    def _cache(self) -> dict:
+        """Per-reader memo (a kept reader serves many searches; see readers.py)."""
+        return self.searcher.reader().__dict__.setdefault("_searchkit_scoring", {})
+
+    def _lengths(self, fieldname: str) -> bytes:
+        """Every document's one-byte length of `fieldname`, indexed by global docnum."""
+        cache = self._cache()
+        key = ("lengths", fieldname)
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = b"".join(leaf.length_bytes(fieldname) for leaf in self.leaves)
+        return found
+
     def _term_within(self, fieldname: str, btext: bytes, within: set[int], boost: float) -> Scores:
         """_term for the documents of `within` only (an And narrowed them down)."""
-        blocks, _, deleted = self._blocks(fieldname, btext)
-        found = for_documents(blocks, within - deleted)
-        docnums = sorted(found)
-        scores = self._bm25_of(fieldname, btext, docnums, [found[docnum][0] for docnum in docnums])
+        blocks, deleted = self._blocks(fieldname, btext, within)
+        docnums, tfs, _ = columns(blocks, within - deleted, values=False)
+        scores = self._bm25_of(fieldname, btext, docnums, tfs)
         return dict(zip(docnums, scores if boost == 1.0 else map(boost.__mul__, scores)))
 
     def _term_weights(self, q: wq.Term, btext: bytes) -> Scores:
@@ -231,20 +242,21 @@ class Evaluator:
         out: Scores = {}
         boost = q.boost
         for leaf in self.leaves:
-            offset, deleted = leaf.offset, leaf.deleted
-            for ids, weights in postings(leaf.reader, q.fieldname, btext):
+            deleted = self._deleted(leaf)
+            for ids, weights in postings(leaf.reader, q.fieldname, btext, offset=leaf.offset):
                 if boost != 1.0:
                     weights = map(boost.__mul__, weights)
-                out.update((offset + d, w) for d, w in zip(ids, weights) if d not in deleted)
+                out.update((d, w) for d, w in zip(ids, weights) if d not in deleted)
         return out
 
     def _phrase(self, q: wq.Phrase) -> Scores:
         """Words in order within `slop` positions. Whoosh scores a phrase match as the
         sum of its words' scores in that field (SpanNear2 over an intersection).
 
-        Rarest word first: its postings give the candidates, and the other words'
-        blocks are only searched for those (a set intersection per block); BM25 is
-        computed for the documents that match only."""
+        Rarest word first: its postings give the candidates, and each other word's
+        blocks are read only where they may hold a candidate (a set intersection per
+        block); then each word's tf and encoded positions for the candidates, and
+        BM25 for the documents that match only."""
         schema = self.searcher.schema
         fieldname = q.fieldname
         field = schema[fieldname] if fieldname in schema else None
@@ -254,91 +266,73 @@ class Evaluator:
         btexts = [self._term_bytes(wq.Term(fieldname, word)) for word in q.words]
         if not btexts or any(btext is None for btext in btexts):
             return {}
-        # Documents with every word, from the ids alone (rarest word first); then each
-        # word's tf and encoded positions for those documents only.
-        blocks = [self._blocks(fieldname, btext) for btext in btexts]
+        frequencies = [self._estimate(wq.Term(fieldname, word)) for word in q.words]
         candidates = self.within
-        for index in sorted(range(len(btexts)), key=lambda i: blocks[i][1]):
+        blocks: list = [None] * len(btexts)
+        for index in sorted(range(len(btexts)), key=frequencies.__getitem__):
+            blocks[index], deleted = self._blocks(fieldname, btexts[index], candidates)
             found: set[int] = set()
-            for ids, _, _ in blocks[index][0]:
+            for ids, _, _ in blocks[index]:
                 found.update(ids if candidates is None else candidates.intersection(ids))
-            candidates = found - blocks[index][2]
+            candidates = found - deleted
             if not candidates:
                 return {}
-        postings = [for_documents(word_blocks, candidates) for word_blocks, _, _ in blocks]
+        words = [columns(word_blocks, candidates) for word_blocks in blocks]
+        docnums = words[0][0]  # every word's columns follow the same sorted docnums
         decoded: dict[bytes, list[int]] = {}  # many postings share a value (one word at position p)
-
-        def positions(value: bytes) -> list[int]:
-            places = decoded.get(value)
-            if places is None:
-                places = decoded[value] = decode_positions(value)
-            return places
-
-        matched = []
-        if len(btexts) == 2 and q.slop == 1:  # the common case, "a b": a at p, b at p + 1
-            first, second = postings
-            adjacent: dict[tuple[bytes, bytes], bool] = {}  # the same pairs of encoded positions recur
-            for docnum in candidates:
-                pair = (first[docnum][1], second[docnum][1])
-                found = adjacent.get(pair)
-                if found is None:
-                    following = set(positions(pair[1]))
-                    found = adjacent[pair] = any(place + 1 in following for place in positions(pair[0]))
-                if found:
-                    matched.append(docnum)
+        if len(btexts) == 2 and q.slop == 1:
+            matches = adjacent(words[0][2], words[1][2], decoded)
         else:
-            for docnum in candidates:
-                if in_order_within([positions(found[docnum][1]) for found in postings], q.slop):
-                    matched.append(docnum)
+            matches = [in_order_within([positions(value, decoded) for value in values], q.slop)
+                       for values in zip(*(word[2] for word in words))]
+        matched = list(compress(docnums, matches))
         if not matched:
             return {}
-        matched.sort()
         totals = None
-        for btext, found in zip(btexts, postings):
-            scores = self._bm25_of(fieldname, btext, matched, list(map(itemgetter(0), map(found.__getitem__, matched))))
+        for btext, (_, tfs, _) in zip(btexts, words):
+            scores = self._bm25_of(fieldname, btext, matched, list(compress(tfs, matches)))
             totals = scores if totals is None else list(map(add, totals, scores))
         if q.boost != 1.0:
             totals = map(q.boost.__mul__, totals)
         return dict(zip(matched, totals))
 
-    def _blocks(self, fieldname: str, btext: bytes):
-        """([(global ids, weights, values) per block], postings, deleted global docnums)."""
-        out, count, deleted = [], 0, set()
+    def _blocks(self, fieldname: str, btext: bytes, within: set[int] | None = None):
+        """([(global ids, weights, values) per block], deleted global docnums); with
+        `within`, only the blocks that may hold one of those documents."""
+        out, deleted = [], set()
+        wanted = sorted(within) if within is not None else None
         for leaf, info in zip(self.leaves, self._infos(fieldname, btext)):
             if info is None:
                 continue
-            offset = leaf.offset
-            for ids, weights, values in postings(leaf.reader, fieldname, btext, values=True, info=info):
-                out.append((list(map(offset.__add__, ids)) if offset else ids, weights, values))
-                count += len(ids)
-            deleted.update(offset + docnum for docnum in leaf.deleted)
+            out.extend(postings(leaf.reader, fieldname, btext, values=True, info=info, offset=leaf.offset,
+                                wanted=wanted))
+            deleted.update(self._deleted(leaf))
             self._check_time({})
-        return out, count, deleted
+        return out, deleted
 
-    def _bm25(self, fieldname: str, doc_frequency: int) -> tuple[float, float, list[float]]:
-        """(idf, K1 + 1, norm per length byte) of a term of `fieldname`: its score in a
-        document is idf * tf * (K1 + 1) / (tf + norm), as in whoosh.scoring.bm25 with
+    def _bm25(self, fieldname: str, doc_frequency: int) -> tuple[float, RatioTable]:
+        """(idf, ratio table) of a term of `fieldname`: its score in a document is
+        idf * (K1 + 1) * tf / (tf + norm), as in whoosh.scoring.bm25 with
         norm = K1 * ((1 - B) + B * length / average length)."""
         searcher, weighting = self.searcher, self.weighting
         k1 = weighting.K1
         b = weighting._field_B.get(fieldname, weighting.B)
         avgfl = searcher.avg_field_length(fieldname) or 1
-        norms = [k1 * ((1 - b) + b * length / avgfl) for length in _LENGTHS]
-        return bm25_idf(searcher.doc_count_all(), doc_frequency), k1 + 1, norms
+        cache = self._cache()
+        key = ("ratios", fieldname, k1, b, avgfl)
+        table = cache.get(key)
+        if table is None:
+            table = cache[key] = RatioTable(k1, norms(k1, b, avgfl))
+        return bm25_idf(searcher.doc_count_all(), doc_frequency), table
 
     def _bm25_of(self, fieldname: str, btext: bytes, docnums: list[int], tfs: list[float]) -> list[float]:
-        """BM25 of one term in the sorted `docnums` with term frequencies `tfs`,
-        computed as `_term` computes it."""
-        idf, k1_plus_1, norms = self._bm25(fieldname, self.searcher.doc_frequency(fieldname, btext))
-        lengths: list[int] = []
-        for leaf, following in zip(self.leaves, self.leaves[1:] + [None]):
-            start = bisect_left(docnums, leaf.offset)
-            end = bisect_left(docnums, following.offset) if following is not None else len(docnums)
-            if start < end:
-                local = map((-leaf.offset).__add__, docnums[start:end])
-                lengths.extend(map(leaf.length_bytes(fieldname).__getitem__, local))
-        denominators = map(add, tfs, map(norms.__getitem__, lengths))
-        return list(map(idf.__mul__, map(truediv, map(k1_plus_1.__mul__, tfs), denominators)))
+        """BM25 of one term in `docnums` with term frequencies `tfs`, computed as
+        `_term` computes it."""
+        if not docnums:
+            return []
+        idf, table = self._bm25(fieldname, self.searcher.doc_frequency(fieldname, btext))
+        length_bytes = bytes(pick(self._lengths(fieldname), docnums))
+        return list(map(idf.__mul__, self._ratios(table, length_bytes, tfs)))
 
     def _or(self, q: wq.Or):
         subs = q.subqueries

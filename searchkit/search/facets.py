@@ -23,9 +23,12 @@ def count_entities(reader, docnums: Iterable[int], top: int = 10, kinds=ENTITY_K
     C-level all the way) and decodes only the distinct lines at the end."""
     lines: Counter = Counter()
     if reader.doc_count():
-        distinct = _distinct_lines(reader)
-        if distinct is not None:
-            lines.update(chain.from_iterable(map(distinct.__getitem__, docnums)))
+        coded = _distinct_lines(reader)
+        if coded is not None:
+            per_article, table = coded
+            counts: Counter = Counter()
+            counts.update(chain.from_iterable(map(per_article.__getitem__, docnums)))
+            lines.update(dict(zip(map(table.__getitem__, counts), counts.values())))
         else:
             stored = map(cached_column(reader, F.ENTITIES).__getitem__, docnums)
             lines.update(chain.from_iterable(map(set, map(bytes.split, filter(None, stored), repeat(b"\n")))))
@@ -56,14 +59,22 @@ def _top_per_kind(lines: Counter, top: int, kinds) -> dict[str, tuple[FacetValue
             for kind in kinds}
 
 
-def _distinct_lines(reader) -> list | None:
-    """Each article's distinct stored entity lines, for the whole index, made once per
-    kept reader (about 0.1 s for 100,000 articles) when the column loads whole."""
+def _distinct_lines(reader) -> tuple[list, list] | None:
+    """(each article's distinct stored entity lines as numbers, the line of each
+    number) for the whole index, made once per kept reader (about 0.2 s for 100,000
+    articles) when the column loads whole. Counting small numbers is twice as fast
+    as counting the lines themselves."""
     cache = reader.__dict__.setdefault("_searchkit_columns", {})
     if "entity lines" not in cache:
         column = cached_column(reader, F.ENTITIES)
-        cache["entity lines"] = [tuple(set(data.split(b"\n"))) if data else () for data in column] \
-            if isinstance(column, list) else None
+        found = None
+        if isinstance(column, list):
+            numbers: dict[bytes, int] = {}
+            number = numbers.setdefault
+            per_article = [tuple({number(line, len(numbers)) for line in data.split(b"\n")}) if data else ()
+                           for data in column]
+            found = (per_article, list(numbers))
+        cache["entity lines"] = found
     return cache["entity lines"]
 
 

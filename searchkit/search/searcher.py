@@ -170,7 +170,7 @@ def run_search(ix, text: str, limit: int = 10, page: int = 1, sort: str = "relev
         hits = _page_hits(searcher, _ranked(searcher, scores, window, sort), page, limit, terms, group)
         facet_values = ()
         if facets:
-            facet_values = count_entities(searcher.reader(), sorted(scores), top=facets)
+            facet_values = count_entities(searcher.reader(), scores.keys(), top=facets)
         suggestion = None
         if syntax and (len(scores) < SUGGEST_BELOW or FALLBACK_WARNING in warnings):
             suggestion = suggest_query(searcher, text)
