@@ -43,3 +43,23 @@ def test_superseded_files_go_after_the_grace_period(tmp_path, monkeypatch):
     write_seed_article(docs, "b.txt", "2021-01-02", "Bananas.")
     searchkit.index_folder([docs], tmp_path / "ix")
     assert not first & segment_files(tmp_path / "ix")
+
+
+def test_segment_files_are_read_through_a_memory_map_and_empty_ones_plainly(tmp_path):
+    docs = tmp_path / "docs"
+    for i in range(5):
+        write_seed_article(docs, f"a{i}.txt", "2021-01-01", f"LONDON: Apples number {i} are red.")
+    searchkit.index_folder([docs], tmp_path / "ix")
+    storage = grace.GraceStorage(str(tmp_path / "ix"))
+    name = next(n for n in segment_files(tmp_path / "ix") if n.endswith(".trm"))
+    mapped = storage.open_file(name)
+    assert isinstance(mapped, grace.MappedFile)
+    raw = (tmp_path / "ix" / name).read_bytes()
+    assert mapped.get(3, 10) == raw[3:13] and mapped.read(4) == raw[13:17]
+    mapped.close()
+    (tmp_path / "ix" / "empty.bin").write_bytes(b"")
+    plain = storage.open_file("empty.bin")
+    assert not isinstance(plain, grace.MappedFile) and plain.read() == b""
+    plain.close()
+    with searchkit.open_index(tmp_path / "ix") as ix:
+        assert ix.search("apples").total == 5
