@@ -198,8 +198,8 @@ def adjacent(first: list[bytes], second: list[bytes], decoded: dict) -> list[boo
     found = list(map(eq, map((1).__add__, starts), follows))
     several = map(or_, map(_SEVERAL.__eq__, starts), map(_SEVERAL.__eq__, follows))
     for at in compress(range(len(found)), several):
-        following = set(positions(second[at], decoded))
-        found[at] = any(place + 1 in following for place in positions(first[at], decoded))
+        found[at] = not set(map((1).__add__, positions(first[at], decoded))).isdisjoint(
+            positions(second[at], decoded))
     return found
 
 

@@ -351,7 +351,10 @@ class Evaluator:
             if isinstance(result, _Complement):
                 complements.append(result)
                 continue
-            _add_into(out, result)
+            if not out and type(sub) is wq.Term:
+                out = result  # a term's scores are made for this call: no copy needed
+            else:
+                _add_into(out, result)
             self._check_time(out)
         for complement in complements:
             _add_into(out, self._complement(complement))
@@ -476,14 +479,11 @@ def _boosted(result, boost: float):
 
 
 def _add_into(out: Scores, more: Scores) -> None:
-    """out += more, key by key; Python-level work only where the two overlap."""
+    """out += more, key by key, with C-level maps."""
     if not out:
         out.update(more)
         return
-    common = out.keys() & more.keys()
-    if common:
-        summed = {docnum: out[docnum] + more[docnum] for docnum in common}
-        out.update(more)
-        out.update(summed)
-    else:
-        out.update(more)
+    common = list(more.keys() & out.keys())
+    summed = list(map(add, map(out.__getitem__, common), map(more.__getitem__, common)))
+    out.update(more)
+    out.update(zip(common, summed))

@@ -105,12 +105,24 @@ def _ranked(searcher, scores: dict[int, float], window: int | None, sort: str) -
         column = cached_column(searcher.reader(), F.DATE)
         return sorted(scores.items(), key=lambda item: (-(column[item[0]] or 0), -item[1], item[0]))[:window]
     if window is not None and window < len(scores):
-        threshold = heapq.nlargest(window, scores.values())[-1]
-        items = list(itertools.compress(scores.items(), map(threshold.__le__, scores.values())))
+        values = list(scores.values())
+        threshold = _window_threshold(values, window)
+        kept = list(itertools.compress(scores, map(threshold.__le__, values)))
+        items = list(zip(kept, map(scores.__getitem__, kept)))
     else:
         items = list(scores.items())
     items.sort(key=lambda item: (-item[1], item[0]))
     return items[:window]
+
+
+def _window_threshold(values: list[float], window: int) -> float:
+    """The `window`-th largest of `values` (0 < window < len(values)). The maxima of
+    `window` disjoint slices are `window` of the values, so the smallest of them is
+    at most the answer: only the values above it go through the heap."""
+    if len(values) > 16 * window:
+        floor = min(max(values[start::window]) for start in range(window))
+        values = list(itertools.compress(values, map(floor.__le__, values)))
+    return heapq.nlargest(window, values)[-1]
 
 
 def _page_hits(searcher, ranked, page: int, limit: int, terms, group: bool) -> tuple[Hit, ...]:
