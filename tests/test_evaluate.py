@@ -161,3 +161,18 @@ def test_other_weightings_take_whoosh_scoring(seeds_index, text):
         found = Evaluator(searcher).scores(q)
     assert set(found) == set(expected)
     assert all(found[d] == pytest.approx(s, rel=1e-9) for d, s in expected.items())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.floats(min_value=0, max_value=50, allow_nan=False), min_size=2, max_size=3000),
+       st.integers(min_value=1, max_value=60))
+def test_the_ranking_window_keeps_exactly_the_best_scores(values, window):
+    """searcher._ranked narrows the candidates with slice maxima before the heap:
+    the threshold must be the window-th largest score, ties included."""
+    from searchkit.search.searcher import _ranked, _window_threshold
+
+    window = min(window, len(values) - 1)
+    assert _window_threshold(list(values), window) == sorted(values, reverse=True)[window - 1]
+    scores = dict(enumerate(values))
+    expected = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:window]
+    assert _ranked(None, scores, window, "score") == expected
