@@ -116,19 +116,19 @@ def test_a_pool_past_its_memory_limit_spills_and_writes_the_same_index(tmp_path,
 
 
 def test_posting_blocks_are_packed_and_read_by_whoosh(seeds_index):
-    """The TermPool writes a block's values as one ZippedValues (the positions
+    """The TermPool writes a block's positions as one ZippedPositions (compact arrays
     compressed apart, the block itself not); Whoosh's own matcher reads each
-    posting's positions from it."""
+    posting's positions from it, in Whoosh's encoding."""
     from whoosh.codec.whoosh3 import W3LeafMatcher
 
-    from searchkit.index.postings import ZippedValues
+    from searchkit.index.positions import ZippedPositions
 
     with seeds_index._ix.reader() as reader:
         segment = next(r for r, _ in reader.leaf_readers())
         info = segment._terms.term_info(F.BODY, b"govern")
         matcher = W3LeafMatcher(segment._terms._postfile, *info.extent(), segment.schema[F.BODY].format)
         matcher._read_data()
-        assert isinstance(matcher._data[2], ZippedValues)
+        assert isinstance(matcher._data[2], ZippedPositions)
         assert not matcher._compression
         values = list(matcher._data[2])
         assert len(values) == len(matcher._data[2]) > 1

@@ -19,6 +19,10 @@ from array import array
 from itertools import accumulate, islice
 from operator import le, sub
 
+from whoosh.formats import Positions
+
+from .positions import ZippedPositions
+
 TERM_BYTES = 260  # a term's entry: two arrays, a list, a tuple, the key
 POSTING_BYTES = 24  # a docnum, a weight, a reference to its value
 # Terms with fewer postings are stored in the term table itself instead of as a
@@ -151,7 +155,10 @@ class ZippedValues:
 
 
 def _packed_values(post):
-    """W3PostingsWriter._mini_values for variable-size values: one ZippedValues."""
+    """W3PostingsWriter._mini_values for variable-size values: one ZippedPositions
+    for positions, one ZippedValues for any other kind."""
+    if post._positions:
+        return ZippedPositions.of(post._values, post._values_compression)
     return ZippedValues.of(post._values, post._values_compression)
 
 
@@ -165,6 +172,7 @@ def _pack_blocks(post) -> None:
     fixed = post._format.fixed_value_size() if post._format is not None else None
     if fixed is None or fixed < 0:
         post._mini_values = types.MethodType(_packed_values, post)
+        post._positions = type(post._format) is Positions
         post._values_compression = post._compression or 0
         post._compression = 0
 

@@ -9,11 +9,11 @@ phrase helpers that work on encoded positions.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from itertools import accumulate, compress, repeat
-from operator import eq, or_
-from pickle import loads
+from itertools import accumulate, compress
+from operator import and_, eq, not_, or_
 
 from ..index.lengths import length_bytes
+from ..index.positions import decode
 from .term_scores import pick
 
 
@@ -110,12 +110,70 @@ def postings(reader, fieldname: str, btext: bytes, values: bool = False, info=No
         matcher._goto(matcher._nextoffset)
 
 
-def columns(blocks, docnums: set[int], values: bool = True) -> tuple[list, list, list]:
-    """(sorted docnums, their tfs, their encoded positions) for the documents of
-    `docnums` in a term's blocks (in docnum order), with C-level picks per block."""
+class Places:
+    """The positions of one word in a list of documents: document i's `counts[i]`
+    positions start at `starts[i]` in `flat` (one list for all, no object per
+    document)."""
+
+    __slots__ = ("flat", "starts", "counts")
+
+    def __init__(self) -> None:
+        self.flat: list[int] = []
+        self.starts: list[int] = []
+        self.counts: list[int] = []
+
+    def __getitem__(self, at: int) -> list[int]:
+        start = self.starts[at]
+        return self.flat[start:start + self.counts[at]]
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def firsts(self) -> tuple:
+        """Each document's first position."""
+        return pick(self.flat, self.starts) if self.starts else ()
+
+    def add(self, block_values, at, decoded: dict) -> None:
+        """The positions of the postings at indexes `at` (all when None) of a block:
+        from a ZippedPositions block's arrays, or decoded (through `decoded`) from
+        Whoosh's encoding in blocks written before it."""
+        packed = getattr(block_values, "packed", None)
+        block = packed() if packed is not None else block_values
+        base = len(self.flat)
+        if hasattr(block, "starts"):  # a PositionsBlock
+            self.flat.extend(block.flat)
+            starts, counts = block.starts, block.counts
+            if at is None:
+                self.starts.extend(map(base.__add__, starts[:-1]) if base else starts[:-1])
+                self.counts.extend(counts)
+            else:
+                self.starts.extend(map(base.__add__, pick(starts, at)))
+                self.counts.extend(pick(counts, at))
+            return
+        if at is None:
+            values = list(block)
+        elif hasattr(block, "ends"):  # PackedValues: slices of one bytes object
+            begins = block.ends[:-1]
+            begins.insert(0, 0)
+            values = list(map(block.data.__getitem__, map(slice, pick(begins, at), pick(block.ends, at))))
+        else:
+            values = list(pick(block, at))
+        for value in values:
+            places = decoded.get(value)
+            if places is None:
+                places = decoded[value] = decode(value)
+            self.starts.append(len(self.flat))
+            self.counts.append(len(places))
+            self.flat.extend(places)
+
+
+def columns(blocks, docnums: set[int], places: bool = True) -> tuple[list, list, Places]:
+    """(sorted docnums, their tfs, their positions) for the documents of `docnums`
+    in a term's blocks (in docnum order), with C-level picks per block."""
     found: list[int] = []
     tfs: list = []
-    encoded: list = []
+    positions = Places()
+    decoded: dict = {}
     for ids, weights, block_values in blocks:
         common = docnums.intersection(ids)
         if not common:
@@ -123,8 +181,8 @@ def columns(blocks, docnums: set[int], values: bool = True) -> tuple[list, list,
         if len(common) == len(ids):
             found.extend(ids)
             tfs.extend(weights)
-            if values:
-                encoded.extend(values_at(unzipped(block_values), None))
+            if places:
+                positions.add(block_values, None, decoded)
             continue
         common = sorted(common)
         found.extend(common)
@@ -133,73 +191,21 @@ def columns(blocks, docnums: set[int], values: bool = True) -> tuple[list, list,
         else:
             at = pick(dict(zip(ids, range(len(ids)))), common)
         tfs.extend(pick(weights, at))
-        if values:
-            encoded.extend(values_at(unzipped(block_values), at))
-    return found, tfs, encoded
+        if places:
+            positions.add(block_values, at, decoded)
+    return found, tfs, positions
 
 
-def values_at(block_values, at) -> list[bytes]:
-    """block_values[i] for i in `at` (all when None); PackedValues are sliced with
-    C-level maps."""
-    ends = getattr(block_values, "ends", None)
-    if ends is None:
-        return list(block_values) if at is None else list(pick(block_values, at))
-    starts = ends[:-1]
-    starts.insert(0, 0)
-    if at is not None:
-        starts, ends = pick(starts, at), pick(ends, at)
-    return list(map(block_values.data.__getitem__, map(slice, starts, ends)))
-
-
-def unzipped(values):
-    """A block's values ready to index: ZippedValues (index/postings.py) inflate once."""
-    packed = getattr(values, "packed", None)
-    return packed() if packed is not None else values
-
-
-def decode_positions(value: bytes) -> list[int]:
-    """whoosh.formats.Positions.decode_positions: a 4-byte count, then pickled gaps."""
-    if not value.endswith(b"."):
-        value += b"."
-    return list(accumulate(loads(value[4:])))
-
-
-def positions(value: bytes, decoded: dict) -> list[int]:
-    """decode_positions through a memo: many postings share a value (one word at position p)."""
-    found = decoded.get(value)
-    if found is None:
-        found = decoded[value] = decode_positions(value)
-    return found
-
-
-_SEVERAL = -2  # stands for the first position of a value with more than one
-SINGLE_POSITIONS = 4096  # lone positions decoded by table lookup (an article's first 4,096 words)
-_singles: dict[bytes, int] = {}
-
-
-def _single_positions() -> dict[bytes, int]:
-    """Encoded value -> position, for a word that occurs once at positions below
-    SINGLE_POSITIONS: Whoosh's own encoding of each, made once (about 2 ms)."""
-    if not _singles:
-        from whoosh.formats import Positions
-
-        encode = Positions().encode
-        _singles.update((encode([place]), place) for place in range(SINGLE_POSITIONS))
-    return _singles
-
-
-def adjacent(first: list[bytes], second: list[bytes], decoded: dict) -> list[bool]:
-    """For each document, whether the second word follows the first (a two-word
-    phrase): compared with C-level maps where each word occurs once in the
-    document, which is most documents; position by position elsewhere."""
-    singles = _single_positions()
-    starts = list(map(singles.get, first, repeat(_SEVERAL)))
-    follows = list(map(singles.get, second, repeat(_SEVERAL)))
-    found = list(map(eq, map((1).__add__, starts), follows))
-    several = map(or_, map(_SEVERAL.__eq__, starts), map(_SEVERAL.__eq__, follows))
+def adjacent(first: Places, second: Places) -> list[bool]:
+    """For each document, whether the second word follows the first somewhere: the
+    first positions are compared with C-level maps, which settles every document
+    where each word occurs once; the others are checked position by position when
+    that comparison fails."""
+    found = list(map(eq, map((1).__add__, first.firsts()), second.firsts()))
+    several = map(and_, map(not_, found), map(or_, map((1).__lt__, first.counts),
+                                                    map((1).__lt__, second.counts)))
     for at in compress(range(len(found)), several):
-        found[at] = not set(map((1).__add__, positions(first[at], decoded))).isdisjoint(
-            positions(second[at], decoded))
+        found[at] = not set(map((1).__add__, first[at])).isdisjoint(second[at])
     return found
 
 

@@ -24,7 +24,7 @@ from operator import add, truediv
 from whoosh import formats
 from whoosh import query as wq
 
-from .blocks import Leaf, Ones, adjacent, columns, in_order_within, positions, postings, term_info
+from .blocks import Leaf, Ones, adjacent, columns, in_order_within, postings, term_info
 from .scoring import NewsBM25F, bm25_idf
 from .term_scores import RatioTable, norms, pick, ratios
 
@@ -233,7 +233,7 @@ class Evaluator:
     def _term_within(self, fieldname: str, btext: bytes, within: set[int], boost: float) -> Scores:
         """_term for the documents of `within` only (an And narrowed them down)."""
         blocks, deleted = self._blocks(fieldname, btext, within)
-        docnums, tfs, _ = columns(blocks, within - deleted, values=False)
+        docnums, tfs, _ = columns(blocks, within - deleted, places=False)
         scores = self._bm25_of(fieldname, btext, docnums, tfs)
         return dict(zip(docnums, scores if boost == 1.0 else map(boost.__mul__, scores)))
 
@@ -279,12 +279,11 @@ class Evaluator:
                 return {}
         words = [columns(word_blocks, candidates) for word_blocks in blocks]
         docnums = words[0][0]  # every word's columns follow the same sorted docnums
-        decoded: dict[bytes, list[int]] = {}  # many postings share a value (one word at position p)
         if len(btexts) == 2 and q.slop == 1:
-            matches = adjacent(words[0][2], words[1][2], decoded)
+            matches = adjacent(words[0][2], words[1][2])
         else:
-            matches = [in_order_within([positions(value, decoded) for value in values], q.slop)
-                       for values in zip(*(word[2] for word in words))]
+            places = [word[2] for word in words]
+            matches = [in_order_within([word[at] for word in places], q.slop) for at in range(len(docnums))]
         matched = list(compress(docnums, matches))
         if not matched:
             return {}
