@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import time
 from itertools import compress
-from operator import add, truediv
+from operator import add, and_, truediv
 
 from whoosh import formats
 from whoosh import query as wq
 
 from .blocks import Leaf, Ones, adjacent, columns, in_order_within, postings, term_info
+from .readers import unsigned_numbers
 from .scoring import NewsBM25F, bm25_idf
 from .term_scores import RatioTable, norms, pick, ratios
 
@@ -95,6 +96,9 @@ class Evaluator:
         if kind is wq.Phrase:
             return self._phrase(q)
         if isinstance(q, wq.NumericRange) and q.constantscore:
+            found = self._range_within(q) if self.within is not None else None
+            if found is not None:
+                return found
             return self._node(q._compile_query(self.searcher.reader()))
         if kind is wq.ConstantScoreQuery:
             docs = self._docs(q.child)
@@ -104,6 +108,27 @@ class Evaluator:
         if q is wq.NullQuery or kind is type(wq.NullQuery):
             return {}
         return self._whoosh(q)
+
+    def _range_within(self, q: wq.NumericRange) -> Scores | None:
+        """A range of an unsigned integer field (a date) inside an And: the documents
+        still possible whose column value is in range, instead of the union of the
+        range's trie terms (which holds most of a month's archive). None when the
+        field has no such column."""
+        column = unsigned_numbers(self.searcher.reader(), q.fieldname)
+        if column is None:
+            return None
+        days, missing = column  # `missing`: the value of a document without one (no trie term matches it)
+        field = self.searcher.schema[q.fieldname]
+        docnums = list(self.within)
+        values = pick(days, docnums) if docnums else ()
+        kept = map(missing.__ne__, values)
+        if q.start is not None:
+            low = field.prepare_number(q.start) + (1 if q.startexcl else 0)
+            kept = map(and_, kept, map(low.__le__, values))
+        if q.end is not None:
+            high = field.prepare_number(q.end) - (1 if q.endexcl else 0)
+            kept = map(and_, kept, map(high.__ge__, values))
+        return dict.fromkeys(compress(docnums, kept), q.boost)
 
     def _docs(self, q: wq.Query):
         """The documents that match `q`, unscored (for constant-score filters)."""

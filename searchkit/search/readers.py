@@ -84,3 +84,32 @@ class IndexView:
 
     def __getattr__(self, name):
         return getattr(self._ix, name)
+
+
+def unsigned_numbers(reader, fieldname: str) -> tuple[list[int], int] | None:
+    """(every document's value in the column of an unsigned integer field, the value a
+    document without one has there): a DayField's YYYYMMDD, read whole once per
+    kept reader; None when the column is not Whoosh's plain numeric one."""
+    from whoosh.columns import MultiColumnReader, NumericColumn
+
+    field = reader.schema[fieldname] if fieldname in reader.schema else None
+    if field is None or getattr(field, "signed", True) or getattr(field, "numtype", None) is not int \
+            or getattr(field, "decimal_places", 0) or not reader.has_column(fieldname):
+        return None
+    cache = reader.__dict__.setdefault("_searchkit_columns", {})
+    key = ("numbers", fieldname)
+    if key not in cache:
+        column = reader.column_reader(fieldname, translate=False)  # unsigned: the sortable value is the value
+        parts = column._readers if type(column) is MultiColumnReader else [column]
+        values: list[int] = []
+        defaults = set()
+        for part in parts:
+            if type(part) is not NumericColumn.Reader:
+                cache[key] = None
+                return None
+            numbers = part._dbfile.get_array(part._basepos, part._typecode, part._count) if part._count else []
+            values.extend(numbers)
+            values.extend([part._default] * (part._doccount - part._count))
+            defaults.add(part._default)
+        cache[key] = (values, defaults.pop()) if len(defaults) == 1 else None
+    return cache[key]
