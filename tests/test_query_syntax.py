@@ -274,3 +274,10 @@ def test_iter_all_streams_every_match(ix):
     rest = list(hits)
     assert first.rank == 1 and len(rest) + 1 == ix.search("prices OR economy").total
     assert isinstance(first.date, (dt.date, type(None)))
+
+
+def test_sorting_by_date_puts_undated_articles_last(ix):
+    """The date column holds its largest number for an article without a date; the
+    newest-first order must not take that for the newest."""
+    hits = ix.search("prices", sort="date", today=TODAY).hits
+    assert [hit.id for hit in hits] == ["oil1", "oil2", "nodate"]

@@ -23,7 +23,7 @@ from .evaluate import matching_docs
 from . import limits
 from .limits import cap_expansions, score_all
 from .query import DEFAULT_OPERATOR, parse_query
-from .readers import cached_column
+from .readers import cached_column, unsigned_numbers
 from .suggest import SUGGEST_BELOW, suggest_query
 from .snippets import make_snippet
 
@@ -102,8 +102,8 @@ def _ranked(searcher, scores: dict[int, float], window: int | None, sort: str) -
     """The best `window` (docnum, score) pairs (all when None): by score, ties to the
     earlier article; with sort="date", newest first, then by score."""
     if sort == "date":
-        column = cached_column(searcher.reader(), F.DATE)
-        return sorted(scores.items(), key=lambda item: (-(column[item[0]] or 0), -item[1], item[0]))[:window]
+        day = _day_numbers(searcher.reader())
+        return sorted(scores.items(), key=lambda item: (-day(item[0]), -item[1], item[0]))[:window]
     if window is not None and window < len(scores):
         values = list(scores.values())
         threshold = _window_threshold(values, window)
@@ -113,6 +113,17 @@ def _ranked(searcher, scores: dict[int, float], window: int | None, sort: str) -
         items = list(scores.items())
     items.sort(key=lambda item: (-item[1], item[0]))
     return items[:window]
+
+
+def _day_numbers(reader):
+    """docnum -> YYYYMMDD, 0 for an undated article (the column holds the largest
+    number there, which would sort it as the newest)."""
+    column = unsigned_numbers(reader, F.DATE)
+    if column is None:
+        dates = cached_column(reader, F.DATE)
+        return lambda docnum: number_day(dates[docnum]) and dates[docnum] or 0
+    days, missing = column
+    return lambda docnum: 0 if days[docnum] == missing else days[docnum]
 
 
 def _window_threshold(values: list[float], window: int) -> float:
