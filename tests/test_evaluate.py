@@ -170,10 +170,11 @@ def test_other_weightings_take_whoosh_scoring(seeds_index, text):
 def test_the_ranking_window_keeps_exactly_the_best_scores(values, window):
     """searcher._ranked narrows the candidates with slice maxima before the heap:
     the threshold must be the window-th largest score, ties included."""
-    from searchkit.search.searcher import _ranked, _window_threshold
+    from searchkit.search.score_maps import window_threshold
+    from searchkit.search.searcher import _ranked
 
     window = min(window, len(values) - 1)
-    assert _window_threshold(list(values), window) == sorted(values, reverse=True)[window - 1]
+    assert window_threshold(list(values), window) == sorted(values, reverse=True)[window - 1]
     scores = dict(enumerate(values))
     expected = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:window]
     assert _ranked(None, scores, window, "score") == expected

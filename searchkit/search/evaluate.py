@@ -28,6 +28,7 @@ from .blocks import Leaf, Ones, adjacent, columns, in_order_within, postings, te
 from .readers import unsigned_numbers
 from .scoring import NewsBM25F, bm25_idf
 from .term_scores import RatioTable, norms, pick, ratios
+from .score_maps import add_into as _add_into
 
 Scores = dict  # global docnum -> score
 
@@ -500,14 +501,3 @@ def _boosted(result, boost: float):
     if isinstance(result, _Complement):
         return _Complement(result.scores, result.score * boost)
     return {docnum: score * boost for docnum, score in result.items()}
-
-
-def _add_into(out: Scores, more: Scores) -> None:
-    """out += more, key by key, with C-level maps."""
-    if not out:
-        out.update(more)
-        return
-    common = list(more.keys() & out.keys())
-    summed = list(map(add, map(out.__getitem__, common), map(more.__getitem__, common)))
-    out.update(more)
-    out.update(zip(common, summed))

@@ -6,7 +6,6 @@ plain objects inside the `with ix.searcher()` block.
 
 from __future__ import annotations
 
-import heapq
 import itertools
 import os
 from collections import Counter
@@ -24,6 +23,7 @@ from . import limits
 from .limits import cap_expansions, score_all
 from .query import DEFAULT_OPERATOR, parse_query
 from .readers import cached_column, unsigned_numbers
+from .score_maps import window_threshold
 from .suggest import SUGGEST_BELOW, suggest_query
 from .snippets import make_snippet
 
@@ -106,7 +106,7 @@ def _ranked(searcher, scores: dict[int, float], window: int | None, sort: str) -
         return sorted(scores.items(), key=lambda item: (-day(item[0]), -item[1], item[0]))[:window]
     if window is not None and window < len(scores):
         values = list(scores.values())
-        threshold = _window_threshold(values, window)
+        threshold = window_threshold(values, window)
         kept = list(itertools.compress(scores, map(threshold.__le__, values)))
         items = list(zip(kept, map(scores.__getitem__, kept)))
     else:
@@ -124,16 +124,6 @@ def _day_numbers(reader):
         return lambda docnum: number_day(dates[docnum]) and dates[docnum] or 0
     days, missing = column
     return lambda docnum: 0 if days[docnum] == missing else days[docnum]
-
-
-def _window_threshold(values: list[float], window: int) -> float:
-    """The `window`-th largest of `values` (0 < window < len(values)). The maxima of
-    `window` disjoint slices are `window` of the values, so the smallest of them is
-    at most the answer: only the values above it go through the heap."""
-    if len(values) > 16 * window:
-        floor = min(max(values[start::window]) for start in range(window))
-        values = list(itertools.compress(values, map(floor.__le__, values)))
-    return heapq.nlargest(window, values)[-1]
 
 
 def _page_hits(searcher, ranked, page: int, limit: int, terms, group: bool) -> tuple[Hit, ...]:
