@@ -184,12 +184,14 @@ def columns(blocks, docnums: set[int], places: bool = True) -> tuple[list, list,
             if places:
                 positions.add(block_values, None, decoded)
             continue
-        common = sorted(common)
-        found.extend(common)
-        if len(common) * 16 < len(ids):  # a few: binary searches beat a dict of the block
+        if len(common) * 16 < len(ids):  # a few: binary searches
+            common = sorted(common)
             at = [bisect_left(ids, docnum) for docnum in common]
-        else:
-            at = pick(dict(zip(ids, range(len(ids)))), common)
+        else:  # many: a membership mask over the block (its ids are in order)
+            mask = list(map(common.__contains__, ids))
+            common = list(compress(ids, mask))
+            at = list(compress(range(len(ids)), mask))
+        found.extend(common)
         tfs.extend(pick(weights, at))
         if places:
             positions.add(block_values, at, decoded)
@@ -204,8 +206,12 @@ def adjacent(first: Places, second: Places) -> list[bool]:
     found = list(map(eq, map((1).__add__, first.firsts()), second.firsts()))
     several = map(and_, map(not_, found), map(or_, map((1).__lt__, first.counts),
                                                     map((1).__lt__, second.counts)))
+    flat_a, starts_a, counts_a = first.flat, first.starts, first.counts
+    flat_b, starts_b, counts_b = second.flat, second.starts, second.counts
     for at in compress(range(len(found)), several):
-        found[at] = not set(map((1).__add__, first[at])).isdisjoint(second[at])
+        start_a, start_b = starts_a[at], starts_b[at]
+        found[at] = not set(map((1).__add__, flat_a[start_a:start_a + counts_a[at]])).isdisjoint(
+            flat_b[start_b:start_b + counts_b[at]])
     return found
 
 

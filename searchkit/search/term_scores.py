@@ -63,6 +63,11 @@ def small_tfs(weights) -> bytes | None:
             return weights.tobytes()
         if weights.typecode in "HIL":
             return bytes(weights) if max(weights, default=0) <= MAX_TABLE_TF else None
+    elif type(weights) is list:  # ints gathered from blocks: bytes() takes them as they are
+        try:
+            return bytes(weights)
+        except (TypeError, ValueError):
+            pass
     try:
         if all(map(float.is_integer, map(float, weights))) and max(weights, default=0) <= MAX_TABLE_TF:
             return bytes(map(int, weights))
