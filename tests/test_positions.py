@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from whoosh.formats import Positions
 
 from searchkit.index.positions import ZippedPositions, decode, encode
+from searchkit.index.postings import PackedValues, _smallest
 from searchkit.search.blocks import Places, adjacent, in_order_within
 
 position_lists = st.lists(st.integers(min_value=0, max_value=70_000), min_size=1, max_size=6, unique=True).map(sorted)
@@ -41,10 +42,19 @@ def test_two_word_adjacency_and_slop_agree_with_a_plain_search(documents, data):
     expected = [any(p + 1 in set(b) for p in a) for a, b in documents]
     chosen = sorted(data.draw(st.sets(st.integers(0, len(documents) - 1), min_size=1)))
     for first_block, second_block in ((ZippedPositions.of(firsts, 1), ZippedPositions.of(seconds, 1)),
-                                      (tuple(firsts), tuple(seconds))):
+                                      (_packed(firsts), _packed(seconds)),  # the format before
+                                      (tuple(firsts), tuple(seconds))):  # Whoosh's own
         first, second = Places(), Places()
         first.add(first_block, chosen, {})
         second.add(second_block, chosen, {})
         found = adjacent(first, second)
         assert found == [expected[at] for at in chosen]
         assert [in_order_within([first[i], second[i]], 1) for i in range(len(chosen))] == found
+
+
+def _packed(values: list[bytes]) -> PackedValues:
+    ends, end = [], 0
+    for value in values:
+        end += len(value)
+        ends.append(end)
+    return PackedValues(b"".join(values), _smallest(ends))
