@@ -360,29 +360,29 @@ class Evaluator:
         return list(map(idf.__mul__, self._ratios(table, length_bytes, tfs)))
 
     def _or(self, q: wq.Or):
+        """The sum of the children's scores, summed into the largest map: the work is
+        then in proportion to the others (every node's map is made for its call and
+        can be changed in place)."""
         subs = q.subqueries
         if not subs:
             return {}
         if len(subs) == 1:
             return self._node(subs[0])
-        out: Scores = {}
+        results: list[Scores] = []
         complements = []
         for sub in subs:
             try:
                 result = self._node(sub)
             except TimedOut as stopped:  # keep what the earlier words found
-                _add_into(out, stopped.partial)
-                raise TimedOut(_boosted(out, q.boost)) from None
+                results.append(stopped.partial)
+                raise TimedOut(_boosted(_summed(results), q.boost)) from None
             if isinstance(result, _Complement):
                 complements.append(result)
-                continue
-            if not out and type(sub) is wq.Term:
-                out = result  # a term's scores are made for this call: no copy needed
             else:
-                _add_into(out, result)
-            self._check_time(out)
-        for complement in complements:
-            _add_into(out, self._complement(complement))
+                results.append(result)
+            self._check_time({})
+        results.extend(self._complement(complement) for complement in complements)
+        out = _summed(results)
         return _boosted(out, q.boost)
 
     def _and(self, q: wq.And):
@@ -493,6 +493,17 @@ class _Complement:
     def __init__(self, scores, score: float = _NOT_SCORE) -> None:
         self.scores = scores
         self.score = score
+
+
+def _summed(results: list[Scores]) -> Scores:
+    """The sum of score maps, made in the largest of them."""
+    if not results:
+        return {}
+    results = sorted(results, key=len, reverse=True)
+    out = results[0]
+    for more in results[1:]:
+        _add_into(out, more)
+    return out
 
 
 def _boosted(result, boost: float):

@@ -18,11 +18,18 @@ def add_into(out: dict, more: dict) -> None:
     out.update(zip(common, summed))
 
 
-def window_threshold(values: list[float], window: int) -> float:
-    """The `window`-th largest of `values` (0 < window < len(values)). The maxima of
-    `window` disjoint slices are `window` of the values, so the smallest of them is
-    at most the answer: only the values above it go through the heap."""
+def window_floor(values: list[float], window: int) -> float:
+    """A value at most the `window`-th largest of `values` (0 < window < len(values)):
+    the maxima of `window` disjoint slices are `window` of the values, so the
+    smallest of them is at most the answer. Without the slices (few values), the
+    smallest value."""
     if len(values) > 16 * window:
-        floor = min(max(values[start::window]) for start in range(window))
-        values = list(itertools.compress(values, map(floor.__le__, values)))
-    return heapq.nlargest(window, values)[-1]
+        return min(max(values[start::window]) for start in range(window))
+    return min(values)
+
+
+def window_threshold(values: list[float], window: int) -> float:
+    """The `window`-th largest of `values` (0 < window < len(values)); only the values
+    from window_floor up go through the heap."""
+    floor = window_floor(values, window)
+    return heapq.nlargest(window, itertools.compress(values, map(floor.__le__, values)))[-1]

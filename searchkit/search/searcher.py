@@ -23,7 +23,7 @@ from . import limits
 from .limits import cap_expansions, score_all
 from .query import DEFAULT_OPERATOR, parse_query
 from .readers import cached_column, unsigned_numbers
-from .score_maps import window_threshold
+from .score_maps import window_floor
 from .suggest import SUGGEST_BELOW, suggest_query
 from .snippets import make_snippet
 
@@ -106,8 +106,8 @@ def _ranked(searcher, scores: dict[int, float], window: int | None, sort: str) -
         return sorted(scores.items(), key=lambda item: (-day(item[0]), -item[1], item[0]))[:window]
     if window is not None and window < len(scores):
         values = list(scores.values())
-        threshold = window_threshold(values, window)
-        kept = list(itertools.compress(scores, map(threshold.__le__, values)))
+        floor = window_floor(values, window)  # at most the window-th best: the sort below cuts exactly
+        kept = list(itertools.compress(scores, map(floor.__le__, values)))
         items = list(zip(kept, map(scores.__getitem__, kept)))
     else:
         items = list(scores.items())
