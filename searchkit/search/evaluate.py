@@ -28,7 +28,7 @@ from .blocks import Leaf, Ones, adjacent, columns, in_order_within, postings, te
 from .readers import unsigned_numbers
 from .scoring import NewsBM25F, bm25_idf
 from .term_scores import RatioTable, norms, pick, ratios
-from .score_maps import add_into as _add_into
+from .score_maps import add_block, add_into as _add_into
 
 Scores = dict  # global docnum -> score
 
@@ -201,6 +201,14 @@ class Evaluator:
         within = self.within
         if within is not None and len(within) * 8 < doc_frequency:
             return self._term_within(fieldname, btext, within, q.boost)
+        for ids, values in self._scored_blocks(q, btext, infos, doc_frequency):
+            out.update(zip(ids, values))
+            self._check_time(out)
+        return out
+
+    def _scored_blocks(self, q: wq.Term, btext: bytes, infos: list, doc_frequency: int):
+        """(ids, scores) of the term's live postings, a block at a time."""
+        fieldname = q.fieldname
         idf, table = self._bm25(fieldname, doc_frequency)
         boost = q.boost
         lengths = self._lengths(fieldname)
@@ -222,11 +230,9 @@ class Evaluator:
                     if boost != 1.0:
                         values = map(boost.__mul__, values)
                 if deleted:
-                    out.update((d, s) for d, s in zip(ids, values) if d not in deleted)
-                else:
-                    out.update(zip(ids, values))
-            self._check_time(out)
-        return out
+                    kept = [(d, score) for d, score in zip(ids, values) if d not in deleted]
+                    ids, values = tuple(d for d, _ in kept), tuple(score for _, score in kept)
+                yield ids, values
 
     def _ratios(self, table: RatioTable, length_bytes: bytes, weights):
         """(K1 + 1) * tf / (tf + norm) per posting: from the table, or by the formula
@@ -368,6 +374,9 @@ class Evaluator:
             return {}
         if len(subs) == 1:
             return self._node(subs[0])
+        terms = self._or_terms(q)
+        if terms is not None:
+            return _boosted(self._or_of_terms(terms), q.boost)
         results: list[Scores] = []
         complements = []
         for sub in subs:
@@ -384,6 +393,45 @@ class Evaluator:
         results.extend(self._complement(complement) for complement in complements)
         out = _summed(results)
         return _boosted(out, q.boost)
+
+    def _or_terms(self, q: wq.Or) -> list | None:
+        """[(term, its bytes, infos, document frequency)] when `q` is an OR of terms of
+        scored fields (ORs inside it flattened: each word in title and body), else None."""
+        if self.within is not None or not isinstance(self.weighting, NewsBM25F):
+            return None
+        schema = self.searcher.schema
+        found = []
+        stack = [q]
+        while stack:
+            node = stack.pop()
+            if type(node) is wq.Term:
+                if node.fieldname not in schema or not schema[node.fieldname].scorable:
+                    return None
+                btext = self._term_bytes(node)
+                if btext is not None:
+                    infos = self._infos(node.fieldname, btext)
+                    frequency = sum(info.doc_frequency() for info in infos if info is not None)
+                    if frequency:
+                        found.append((node, btext, infos, frequency))
+            elif type(node) is wq.Or and (node is q or node.boost == 1.0) and not node.scale and not node.minmatch:
+                stack.extend(node.subqueries)
+            else:
+                return None
+        return found
+
+    def _or_of_terms(self, terms: list) -> Scores:
+        """The summed scores of terms: the commonest term's map, and every other term's
+        postings added into it a block at a time (a C-level membership mask finds the
+        documents already there; no map per term)."""
+        if not terms:
+            return {}
+        terms = sorted(terms, key=lambda term: -term[3])
+        out = self._term(terms[0][0])
+        for term, btext, infos, frequency in terms[1:]:
+            for ids, values in self._scored_blocks(term, btext, infos, frequency):
+                add_block(out, ids, values)
+            self._check_time(out)
+        return out
 
     def _and(self, q: wq.And):
         """Children from the most selective; each later one is evaluated only within

@@ -18,6 +18,20 @@ def add_into(out: dict, more: dict) -> None:
     out.update(zip(common, summed))
 
 
+def add_block(out: dict, ids, values) -> None:
+    """out[id] += value for a block of distinct ids: a membership mask finds the ids
+    already in `out` (C-level), and only those are summed."""
+    values = values if type(values) is tuple else tuple(values)
+    mask = list(map(out.__contains__, ids))
+    if any(mask):
+        common = list(itertools.compress(ids, mask))
+        summed = list(map(add, map(out.__getitem__, common), itertools.compress(values, mask)))
+        out.update(zip(ids, values))
+        out.update(zip(common, summed))
+    else:
+        out.update(zip(ids, values))
+
+
 def window_floor(values: list[float], window: int) -> float:
     """A value at most the `window`-th largest of `values` (0 < window < len(values)):
     the maxima of `window` disjoint slices are `window` of the values, so the
