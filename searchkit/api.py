@@ -167,14 +167,18 @@ class SearchIndex:
         delete the files of the state being read (Whoosh then fails in various
         ways): a read that fails while its state was superseded starts again."""
         for attempt in range(READ_RETRIES):
+            read = None
             try:
                 ix = self._fresh()
+                read = ix._reader.generation()
                 return action(ix, *args, **kwargs)
             except SearchkitError:
                 raise
             except Exception:
                 self._readers.clear()
-                if attempt == READ_RETRIES - 1 or self._ix.up_to_date():
+                # superseded: a newer generation than the one read (Whoosh's
+                # FileIndex.up_to_date() always answers True); or opening it failed
+                if attempt == READ_RETRIES - 1 or (read is not None and self._ix.latest_generation() == read):
                     raise
                 time.sleep(0.02 * (attempt + 1))
 

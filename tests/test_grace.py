@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import searchkit
 from conftest import write_seed_article
 from searchkit.index import grace
@@ -63,3 +65,32 @@ def test_segment_files_are_read_through_a_memory_map_and_empty_ones_plainly(tmp_
     plain.close()
     with searchkit.open_index(tmp_path / "ix") as ix:
         assert ix.search("apples").total == 5
+
+
+def test_a_read_that_fails_on_a_superseded_state_starts_again_and_one_on_the_latest_does_not(tmp_path):
+    """SearchIndex._read retries only when a commit made a newer generation than the
+    one the failed read had opened (Whoosh's up_to_date() cannot tell: always True)."""
+    docs = tmp_path / "docs"
+    write_seed_article(docs, "a.txt", "2021-01-01", "LONDON: Apples are red.")
+    searchkit.index_folder([docs], tmp_path / "ix")
+    calls = []
+    with searchkit.open_index(tmp_path / "ix") as ix:
+        def superseded(view):
+            calls.append(view._reader.generation())
+            if len(calls) == 1:  # another writer commits while this read runs, then it fails
+                write_seed_article(docs, "b.txt", "2021-01-02", "LONDON: Pears are green.")
+                searchkit.index_folder([docs], tmp_path / "ix")
+                raise OSError("a segment file went away")
+            return "read again"
+
+        assert ix._read(superseded) == "read again"
+        assert len(calls) == 2 and calls[1] > calls[0]
+
+        def broken(view):
+            calls.append(view._reader.generation())
+            raise OSError("broken")
+
+        calls.clear()
+        with pytest.raises(OSError):
+            ix._read(broken)
+        assert len(calls) == 1
