@@ -59,8 +59,13 @@ def decode(value: bytes) -> list[int]:
     return list(accumulate(loads(value[4:])))
 
 
-def _narrowest(values, top: int) -> array:
-    return array("B" if top < 0x100 else "H" if top < 0x10000 else "I", values)
+def narrowest_typecode(top: int) -> str:
+    """The narrowest unsigned array typecode that holds 0..top."""
+    return "B" if top < 0x100 else "H" if top < 0x10000 else "I"
+
+
+def _narrowest(values: list[int]) -> array:
+    return array(narrowest_typecode(max(values, default=0)), values)
 
 
 class PositionsBlock:
@@ -117,8 +122,7 @@ class ZippedPositions:
                 else:
                     flat.append(head)
                     counts.append(1)
-        count_array = _narrowest(counts, max(counts, default=0))
-        flat_array = _narrowest(flat, max(flat, default=0))
+        count_array, flat_array = _narrowest(counts), _narrowest(flat)
         head = (count_array.typecode + flat_array.typecode).encode() + len(counts).to_bytes(4, "little")
         return cls(zlib.compress(head + count_array.tobytes() + flat_array.tobytes(), level))
 

@@ -14,14 +14,13 @@ as Whoosh would. tests/test_writer_fastindex.py compares whole indexes.
 
 from __future__ import annotations
 
-import zlib
 from array import array
-from itertools import accumulate, islice
+from itertools import islice
 from operator import le, sub
 
 from whoosh.formats import Positions
 
-from .positions import ZippedPositions
+from .positions import ZippedPositions, narrowest_typecode
 
 TERM_BYTES = 260  # a term's entry: two arrays, a list, a tuple, the key
 POSTING_BYTES = 24  # a docnum, a weight, a reference to its value
@@ -50,17 +49,15 @@ class CompactArray(array):
 
 def _smallest(values) -> CompactArray:
     """`values` (non-negative ints) in the narrowest unsigned array that holds them."""
-    top = max(values, default=0)
-    typecode = "B" if top < 0x100 else "H" if top < 0x10000 else "I"
-    return CompactArray(typecode, values)
+    return CompactArray(narrowest_typecode(max(values, default=0)), values)
 
 
 class PackedValues:
     """A block's posting values (encoded positions) as one bytes object and the end
-    offset of each: unpickling a block makes three objects instead of one per
-    posting. Whoosh indexes a block's values with [i] (W3LeafMatcher.value),
-    which this serves; blocks with Whoosh's own tuples still read as before.
-    Index files name this class: it must stay importable here."""
+    offset of each, as indexes written before ZippedPositions (positions.py) hold
+    them; Whoosh indexes a block's values with [i] (W3LeafMatcher.value), which
+    this serves. Nothing writes it now; index files name this class: it must stay
+    importable here."""
 
     __slots__ = ("data", "ends")
 
@@ -112,67 +109,21 @@ def _packed_weights(post):
     return CompactArray("f", weights)
 
 
-class ZippedValues:
-    """A block's PackedValues, compressed on their own. A block is written
-    uncompressed around them (its ids and weights are compact arrays), so
-    reading a block for scoring, which needs ids and weights only, inflates
-    nothing; positions are inflated when a phrase or Whoosh's matcher asks for
-    them. Index files name this class: it must stay importable here."""
-
-    __slots__ = ("blob", "_packed")
-
-    def __init__(self, blob: bytes) -> None:
-        self.blob = blob
-        self._packed: PackedValues | None = None
-
-    def __reduce__(self):
-        return (ZippedValues, (self.blob,))
-
-    @classmethod
-    def of(cls, values: list[bytes], level: int) -> "ZippedValues":
-        ends = _smallest(list(accumulate(map(len, values))))
-        head = ends.typecode.encode() + len(ends).to_bytes(4, "little")
-        return cls(zlib.compress(head + ends.tobytes() + b"".join(values), level))
-
-    def packed(self) -> PackedValues:
-        found = self._packed
-        if found is None:
-            raw = zlib.decompress(self.blob)
-            ends = array(chr(raw[0]))
-            start = 5 + int.from_bytes(raw[1:5], "little") * ends.itemsize
-            ends.frombytes(raw[5:start])
-            found = self._packed = PackedValues(raw[start:], ends)
-        return found
-
-    def __len__(self) -> int:
-        return len(self.packed())
-
-    def __getitem__(self, index):
-        return self.packed()[index]
-
-    def __iter__(self):
-        return iter(self.packed())
-
-
 def _packed_values(post):
-    """W3PostingsWriter._mini_values for variable-size values: one ZippedPositions
-    for positions, one ZippedValues for any other kind."""
-    if post._positions:
-        return ZippedPositions.of(post._values, post._values_compression)
-    return ZippedValues.of(post._values, post._values_compression)
+    """W3PostingsWriter._mini_values for positions: one ZippedPositions."""
+    return ZippedPositions.of(post._values, post._values_compression)
 
 
 def _pack_blocks(post) -> None:
     """Make a W3PostingsWriter write compact arrays into its blocks and, for a field
-    with positions, the positions compressed apart from the rest of the block."""
+    with positions, the positions compressed apart from the rest of the block (other
+    kinds of values keep Whoosh's own writing)."""
     import types
 
     post._mini_ids = types.MethodType(_packed_ids, post)
     post._mini_weights = types.MethodType(_packed_weights, post)
-    fixed = post._format.fixed_value_size() if post._format is not None else None
-    if fixed is None or fixed < 0:
+    if type(post._format) is Positions:
         post._mini_values = types.MethodType(_packed_values, post)
-        post._positions = type(post._format) is Positions
         post._values_compression = post._compression or 0
         post._compression = 0
 

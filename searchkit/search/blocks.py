@@ -3,7 +3,8 @@
 Straight from the block data (ids delta-decoded with itertools.accumulate,
 weights and values as stored), so that scoring can run C-level maps over a
 whole block. Also each segment's one-byte field lengths in one read, and the
-phrase helpers that work on encoded positions.
+phrase helpers: the positions of one word in many documents (Places), two-word
+adjacency, words in order within a slop.
 """
 
 from __future__ import annotations
@@ -18,21 +19,13 @@ from .term_scores import pick
 
 
 class Leaf:
-    """One segment: its searcher, docnum offset, deletions and length bytes per field."""
+    """One segment: its searcher, docnum offset and deletions."""
 
     def __init__(self, searcher, offset: int) -> None:
         self.searcher = searcher
         self.reader = searcher.reader()
         self.offset = offset
         self.deleted = self.reader.deleted_docs_set if self.reader.has_deletions() else frozenset()
-        self._lengths: dict[str, bytes] = {}
-
-    def length_bytes(self, fieldname: str) -> bytes:
-        found = self._lengths.get(fieldname)
-        if found is None:
-            found = length_bytes_of(self.reader, fieldname)
-            self._lengths[fieldname] = found
-        return found
 
 
 def length_bytes_of(reader, fieldname: str) -> bytes:

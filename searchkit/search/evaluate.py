@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import time
 from itertools import compress
-from operator import add, and_, truediv
+from operator import add, and_
 
 from whoosh import formats
 from whoosh import query as wq
 
-from .blocks import Leaf, Ones, adjacent, columns, in_order_within, postings, term_info
+from .blocks import Leaf, Ones, adjacent, columns, in_order_within, length_bytes_of, postings, term_info
 from .readers import unsigned_numbers
 from .scoring import NewsBM25F, bm25_idf
 from .term_scores import RatioTable, norms, pick, ratios
@@ -225,7 +225,7 @@ class Evaluator:
                 if type(weights) is Ones:
                     values = pick(once, length_bytes)
                 else:
-                    values = self._ratios(table, length_bytes, weights)
+                    values = ratios(table, length_bytes, weights)
                     values = map(idf.__mul__, values)
                     if boost != 1.0:
                         values = map(boost.__mul__, values)
@@ -233,16 +233,6 @@ class Evaluator:
                     kept = [(d, score) for d, score in zip(ids, values) if d not in deleted]
                     ids, values = tuple(d for d, _ in kept), tuple(score for _, score in kept)
                 yield ids, values
-
-    def _ratios(self, table: RatioTable, length_bytes: bytes, weights):
-        """(K1 + 1) * tf / (tf + norm) per posting: from the table, or by the formula
-        for a tf the table does not hold."""
-        found = ratios(table, length_bytes, weights)
-        if found is not None:
-            return found
-        k1_plus_1, field_norms = table.k1_plus_1, table.norms
-        denominators = map(add, weights, map(field_norms.__getitem__, length_bytes))
-        return map(truediv, map(k1_plus_1.__mul__, weights), denominators)
 
     def _deleted(self, leaf: Leaf) -> frozenset[int]:
         """The segment's deleted documents, as global docnums."""
@@ -259,7 +249,7 @@ class Evaluator:
         key = ("lengths", fieldname)
         found = cache.get(key)
         if found is None:
-            found = cache[key] = b"".join(leaf.length_bytes(fieldname) for leaf in self.leaves)
+            found = cache[key] = b"".join(length_bytes_of(leaf.reader, fieldname) for leaf in self.leaves)
         return found
 
     def _term_within(self, fieldname: str, btext: bytes, within: set[int], boost: float) -> Scores:
@@ -363,7 +353,7 @@ class Evaluator:
             return []
         idf, table = self._bm25(fieldname, self.searcher.doc_frequency(fieldname, btext))
         length_bytes = bytes(pick(self._lengths(fieldname), docnums))
-        return list(map(idf.__mul__, self._ratios(table, length_bytes, tfs)))
+        return list(map(idf.__mul__, ratios(table, length_bytes, tfs)))
 
     def _or(self, q: wq.Or):
         """The sum of the children's scores, summed into the largest map: the work is

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sys
 from array import array
-from operator import itemgetter
+from operator import add, itemgetter, truediv
 
 from whoosh.util.numeric import byte_to_length
 
@@ -84,11 +84,12 @@ def table_keys(length_bytes: bytes, tfs: bytes) -> memoryview:
     return memoryview(keys).cast("H")
 
 
-def ratios(table: RatioTable, length_bytes: bytes, weights) -> tuple | None:
-    """(K1 + 1) * tf / (tf + norm) for each posting of a block, or None when a tf is
-    not a small whole number (the caller then uses the formula)."""
+def ratios(table: RatioTable, length_bytes: bytes, weights):
+    """(K1 + 1) * tf / (tf + norm) for each posting of a block: from the table, or by
+    the formula (lazily) when a tf is not a small whole number."""
     tfs = small_tfs(weights)
     if tfs is None:
-        return None
+        denominators = map(add, weights, map(table.norms.__getitem__, length_bytes))
+        return map(truediv, map(table.k1_plus_1.__mul__, weights), denominators)
     flat = table.ensure(max(tfs, default=0))
     return pick(flat, table_keys(length_bytes, tfs))
