@@ -12,6 +12,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,6 +23,49 @@ SORTS = ("relevance", "date")
 READ_RETRIES = 8
 ALIASES_FILE = "aliases.txt"
 ENTITY_FIELD = re.compile(r"(?i)\b(?:person|org|place):")
+CLUSTER_URL = re.compile(r"^opensearch(?:\+https?)?://", re.IGNORECASE)
+
+
+def is_cluster(location: str | os.PathLike) -> bool:
+    """Whether `location` names an index on a cluster (opensearch://HOST:PORT/INDEX,
+    opensearch+https://USER@HOST:PORT/INDEX) rather than a folder."""
+    return isinstance(location, str) and CLUSTER_URL.match(location) is not None
+
+
+def _cluster():
+    """The OpenSearch engine (searchkit[opensearch]); imported only for a cluster URL."""
+    from .opensearch.engine import OpenSearchIndex
+
+    return OpenSearchIndex
+
+
+def query_fields() -> tuple[str, ...]:
+    """The field names a query can use (person:, date:, …), on every engine."""
+    from .index.schema import QUERY_FIELDS
+
+    return QUERY_FIELDS
+
+
+def trust_indexes() -> None:
+    """Open index folders that other users own or can write to, in this process and
+    its children (see SearchIndex.open)."""
+    from .index.safety import TRUST_ENV
+
+    os.environ[TRUST_ENV] = "1"
+
+
+@contextmanager
+def index_lock(location: str | os.PathLike, wait: float | None = 0.0,
+               on_wait: Callable[[], None] | None = None):
+    """Hold the index's writer lock (a folder's; a cluster needs none: its writes are
+    per document) while the block runs. Raises IndexLocked after `wait` seconds."""
+    if is_cluster(location):
+        yield
+        return
+    from .index.locking import writing
+
+    with writing(location, wait=wait, on_wait=on_wait):
+        yield
 
 
 def _parse_aliases(text: str, source: str):
@@ -36,32 +80,41 @@ def _parse_aliases(text: str, source: str):
 class SearchIndex:
     """A searchkit index on disk. Results are plain objects, usable after close()."""
 
-    def __init__(self, path: str | os.PathLike, whoosh_index) -> None:
+    def __init__(self, path: str | os.PathLike, whoosh_index, trust: bool = False) -> None:
         from .search.readers import ReaderCache
 
         self.path = str(path)
         self._ix = whoosh_index
+        self._trust = trust
         self._readers = ReaderCache()
 
     # -- opening ---------------------------------------------------------
     # trust=True opens a folder that other users own or can write to (an index
     # holds pickled data: see docs/robustness.md); by default it raises UnsafeIndex.
+    # A cluster URL (see is_cluster) opens the OpenSearch engine instead, with the
+    # same methods and results; `options` are its own (ca_file, shards, replicas, origin).
     @classmethod
-    def open(cls, path: str | os.PathLike = "index", trust: bool = False) -> SearchIndex:
+    def open(cls, path: str | os.PathLike = "index", trust: bool = False, **options) -> SearchIndex:
         """Open an existing index. Raises IndexNotFound, UnsafeIndex or SchemaMismatch."""
+        if is_cluster(path):
+            return _cluster().open(path, **options)
         from .index.store import open_store
 
-        return cls(path, open_store(path, trust=trust))
+        return cls(path, open_store(path, trust=trust), trust)
 
     @classmethod
-    def create(cls, path: str | os.PathLike = "index", trust: bool = False) -> SearchIndex:
+    def create(cls, path: str | os.PathLike = "index", trust: bool = False, **options) -> SearchIndex:
         """Create an empty index in `path`, replacing any index there."""
+        if is_cluster(path):
+            return _cluster().create(path, **options)
         from .index.store import create_store
 
-        return cls(path, create_store(path, trust=trust))
+        return cls(path, create_store(path, trust=trust), trust)
 
     @classmethod
-    def open_or_create(cls, path: str | os.PathLike = "index", trust: bool = False) -> SearchIndex:
+    def open_or_create(cls, path: str | os.PathLike = "index", trust: bool = False, **options) -> SearchIndex:
+        if is_cluster(path):
+            return _cluster().open_or_create(path, **options)
         from .index.store import index_exists
 
         return cls.open(path, trust) if index_exists(path) else cls.create(path, trust)
@@ -155,6 +208,17 @@ class SearchIndex:
             meta["aliases_sha1"] = digest
             write_meta(self.path, meta)
         return report
+
+    def rebuild(self, paths: Iterable[str | os.PathLike] | None = None,
+                progress: Callable[[int, int], None] | None = None, **options) -> IndexReport:
+        """Build the index anew from `paths` (default: its roots): every file re-read."""
+        from .index.store import create_store
+
+        paths = list(paths) if paths is not None else self.roots
+        self._readers.clear()
+        self._ix.close()
+        self._ix = create_store(self.path, trust=self._trust)
+        return self.update(paths, progress=progress, **options)
 
     # -- reading ---------------------------------------------------------
     def _fresh(self):
@@ -257,22 +321,28 @@ def _operator(operator: str | None) -> dict:
     return {"operator": operator} if operator else {}
 
 
-def open_index(path: str | os.PathLike = "index", trust: bool = False) -> SearchIndex:
-    """Open the index in `path` (default `index/`). trust=True: see SearchIndex.open."""
-    return SearchIndex.open(path, trust=trust)
+def open_index(path: str | os.PathLike = "index", trust: bool = False, **options) -> SearchIndex:
+    """Open the index in `path` (default `index/`), or on a cluster
+    (`opensearch://HOST:PORT/INDEX`). trust=True and options: see SearchIndex.open."""
+    return SearchIndex.open(path, trust=trust, **options)
 
 
-def create_index(path: str | os.PathLike = "index", trust: bool = False) -> SearchIndex:
-    return SearchIndex.create(path, trust=trust)
+def create_index(path: str | os.PathLike = "index", trust: bool = False, **options) -> SearchIndex:
+    return SearchIndex.create(path, trust=trust, **options)
 
 
 def index_folder(paths: Iterable[str | os.PathLike], index_path: str | os.PathLike = "index",
-                 rebuild: bool = False, trust: bool = False) -> IndexReport:
-    """Index files into `index_path`, creating it when needed."""
+                 rebuild: bool = False, trust: bool = False, **options) -> IndexReport:
+    """Index files into `index_path` (a folder or a cluster URL), creating it when needed.
+    On a cluster, rebuild fills a new index and then switches to it (searchers never
+    see it half-built)."""
+    if rebuild and is_cluster(index_path):
+        with _cluster().open_or_create(index_path, **options) as ix:
+            return ix.rebuild(paths)
     if rebuild:
-        ix = SearchIndex.create(index_path, trust=trust)
+        ix = SearchIndex.create(index_path, trust=trust, **options)
     else:
-        ix = SearchIndex.open_or_create(index_path, trust=trust)
+        ix = SearchIndex.open_or_create(index_path, trust=trust, **options)
     with ix:
         return ix.update(paths)
 
