@@ -54,3 +54,9 @@ class QuerySyntaxError(SearchkitError):
 
 class ArticleNotFound(SearchkitError):
     hint = "ids are shown in search results (searchkit search QUERY --json)"
+
+
+class ClusterError(SearchkitError):
+    """A cluster (OpenSearch) could not be reached, refused us, or rejected a request."""
+
+    hint = "check the URL (opensearch://HOST:PORT/INDEX) and that the cluster is up"

@@ -100,11 +100,13 @@ def _under(path: str, roots: list[str]) -> bool:
 
 
 def prepare_file(source: Source, previous: tuple[str, int] | None,
-                 extract_entities: bool = True, aliases=None) -> tuple[FileResult, list[dict]]:
+                 extract_entities: bool = True, aliases=None,
+                 build=article_document) -> tuple[FileResult, list[dict]]:
     """Read, hash and parse one file; return what happened and the documents to add.
 
     `previous` is (content hash, article count) of what the index holds for
-    this path. Never raises for bad content: failures are in the result."""
+    this path. `build(article, file_hash, entities)` makes an engine's document
+    (default: the Whoosh one). Never raises for bad content: failures are in the result."""
     try:
         data = read_source(source)
     except ArticleParseError as exc:
@@ -126,17 +128,18 @@ def prepare_file(source: Source, previous: tuple[str, int] | None,
     for article in articles:
         result.warnings.extend(article.warnings)
         entities = article_entities(article, aliases) if extract_entities else list(article.entities or ())
-        docs.append(article_document(article, digest, entities))
+        docs.append(build(article, digest, entities))
     result.articles = len(docs)
     return result, docs
 
 
 def prepare_file_safely(source: Source, previous: tuple[str, int] | None,
-                        extract_entities: bool = True, aliases=None) -> tuple[FileResult, list[dict]]:
+                        extract_entities: bool = True, aliases=None,
+                        build=article_document) -> tuple[FileResult, list[dict]]:
     """prepare_file, with an unexpected error (a bug in a parser or in entity
     extraction) reported as this file's failure instead of ending the run."""
     try:
-        return prepare_file(source, previous, extract_entities, aliases)
+        return prepare_file(source, previous, extract_entities, aliases, build)
     except Exception as exc:  # noqa: BLE001 — reported with the file it concerns
         reason = f"internal error while indexing: {type(exc).__name__}: {exc}"
         return FileResult(source.path, "failed", failures=[Failure(source.path, reason)]), []

@@ -130,12 +130,21 @@ def build_timeline(
     match_days: list[_dt.date], all_days: Counter | None, interval: str = "auto"
 ) -> tuple[str, tuple[TimelineBucket, ...]]:
     """Buckets from the first to the last matching day, empty ones included."""
-    if not match_days:
+    return build_timeline_counts(Counter(match_days), all_days, interval)
+
+
+def build_timeline_counts(
+    day_counts: Counter, all_days: Counter | None, interval: str = "auto"
+) -> tuple[str, tuple[TimelineBucket, ...]]:
+    """build_timeline from the number of matches per day."""
+    if not day_counts:
         return (interval if interval != "auto" else "month"), ()
-    first, last = min(match_days), max(match_days)
+    first, last = min(day_counts), max(day_counts)
     if interval == "auto":
         interval = choose_interval(first, last)
-    counts = Counter(bucket_start(day, interval) for day in match_days)
+    counts: Counter = Counter()
+    for day, count in day_counts.items():
+        counts[bucket_start(day, interval)] += count
     totals: Counter = Counter()
     if all_days is not None:
         for day, count in all_days.items():
