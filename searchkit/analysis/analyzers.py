@@ -74,6 +74,18 @@ def text_analyzer():
 
 
 @lru_cache(maxsize=None)
+def surface_analyzer():
+    """Body and title words as a query typed them: text_analyzer without the stemmer.
+    A cluster engine gets these and stems them with its own analyser (search/tree.py)."""
+    return (
+        RegexTokenizer(WORD_PATTERN)
+        | PossessiveFilter()
+        | LowercaseFilter()
+        | StopFilter(stoplist=STOP_WORDS, minsize=1)
+    )
+
+
+@lru_cache(maxsize=None)
 def name_analyzer():
     """Entity names and datelines: words, lower-cased, nothing dropped or stemmed,
     so `person:"william burns"` and `person:Burns` both match William Burns."""

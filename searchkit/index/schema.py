@@ -11,7 +11,7 @@ import re
 
 from whoosh import columns, fields
 
-from ..analysis.analyzers import name_analyzer, text_analyzer
+from ..analysis.analyzers import name_analyzer, surface_analyzer, text_analyzer
 
 SCHEMA_VERSION = 2
 INDEX_NAME = "articles"
@@ -116,8 +116,10 @@ class DayField(fields.NUMERIC):
         return query.NumericRange(fieldname, low, high, startexcl, endexcl, boost=boost)
 
 
-def build_schema() -> fields.Schema:
-    text = text_analyzer()
+def build_schema(stem: bool = True) -> fields.Schema:
+    """The index schema; `stem=False` gives title and body the surface analyser
+    (for parsing a query that a cluster engine stems itself: search/tree.py)."""
+    text = text_analyzer() if stem else surface_analyzer()
     names = name_analyzer()
     return fields.Schema(
         **{

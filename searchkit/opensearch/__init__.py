@@ -1,0 +1,1 @@
+"""searchkit on an OpenSearch cluster: mapping, query compiler, client, writer and engine."""
