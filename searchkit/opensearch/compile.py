@@ -59,12 +59,13 @@ def _phrase(node: t.Phrase) -> dict:
 
 def _phrase_rule(words, slop: int) -> dict:
     """An intervals rule: the words in order, each within `slop` positions of the one
-    before (Whoosh's per-word slop; nested, as one rule would cap the total gaps)."""
+    before (Whoosh's per-word slop; nested, as one rule would cap the total gaps).
+    `mode` replaces the `ordered` flag OpenSearch 2 deprecates."""
     if slop <= 1:
-        return {"match": {"query": " ".join(words), "ordered": True, "max_gaps": 0}}
+        return {"match": {"query": " ".join(words), "mode": "ordered", "max_gaps": 0}}
     if len(words) <= 2:
-        return {"match": {"query": " ".join(words), "ordered": True, "max_gaps": slop - 1}}
-    return {"all_of": {"ordered": True, "max_gaps": slop - 1,
+        return {"match": {"query": " ".join(words), "mode": "ordered", "max_gaps": slop - 1}}
+    return {"all_of": {"mode": "ordered", "max_gaps": slop - 1,
                        "intervals": [{"match": {"query": words[0]}}, _phrase_rule(words[1:], slop)]}}
 
 
@@ -89,7 +90,7 @@ def _near(node: t.Near) -> dict:
     field = fields.pop()
     scored = [_word_scores(field, clause.words if isinstance(clause, t.Phrase) else (clause.text,),
                            clause.boost) for clause in node.clauses]
-    rule = {"all_of": {"ordered": node.ordered, "max_gaps": max(0, node.slop - 1),
+    rule = {"all_of": {"mode": "ordered" if node.ordered else "unordered", "max_gaps": max(0, node.slop - 1),
                        "intervals": [_clause_rule(clause) for clause in node.clauses]}}
     return {"bool": _boosted({"must": scored, "filter": [{"intervals": {field: rule}}]}, node.boost)}
 

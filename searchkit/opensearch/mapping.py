@@ -112,7 +112,7 @@ def opensearch_document(article: Article, file_hash: str, entities: list[Entity]
                         origin: str) -> dict:
     """The _source of one article, with index/documents.py's choices: `body` is ranked as
     the whole article (headline + text), a headline derived from the lead is for display
-    only (`title` empty), `body_offset` drops the headline again for display."""
+    only (no `title`), `body_offset` drops the headline again for display."""
     by_kind: dict[str, list[str]] = {kind: [] for kind in ENTITY_FIELDS}
     for entity in entities:
         if entity.kind in by_kind:
@@ -125,13 +125,13 @@ def opensearch_document(article: Article, file_hash: str, entities: list[Entity]
         "origin": origin,
         "path": article.path or "",
         "file_hash": file_hash,
-        "title": "" if article.title_derived else article.title,
         "display_title": article.title,
         "body": body,
         "body_offset": offset,
         "title_derived": bool(article.title_derived),
     }
-    optional = {
+    optional = {  # left out when empty: `exists` (`title:*`) then means a value, as in Whoosh
+        "title": "" if article.title_derived else article.title,
         "date": article.date.isoformat() if article.date else None,
         "date_source": article.date_source,
         "dateline": article.dateline,
