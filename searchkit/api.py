@@ -34,6 +34,11 @@ def is_cluster(location: str | os.PathLike) -> bool:
 
 def _cluster():
     """The OpenSearch engine (searchkit[opensearch]); imported only for a cluster URL."""
+    from importlib.util import find_spec
+
+    if find_spec("opensearchpy") is None:  # the client, imported by the engine when it connects
+        raise SearchkitError("the OpenSearch engine needs opensearch-py",
+                             hint="pip install 'searchkit[opensearch]'")
     from .opensearch.engine import OpenSearchIndex
 
     return OpenSearchIndex

@@ -20,6 +20,9 @@ COMMANDS = ("search", "index", "stats", "show", "entities", "timeline", "repl", 
             "explain")
 DEFAULT_INDEX = "index"
 DEFAULT_INPUT = "seeds"
+PASSWORD_ENV = "SEARCHKIT_OPENSEARCH_PASSWORD"
+CA_ENV = "SEARCHKIT_OPENSEARCH_CA"
+CLUSTER_OPTIONS = ("ca_file", "shards", "replicas", "origin")  # the engine options a folder has none of
 
 
 def use_color(stream) -> bool:
@@ -34,11 +37,26 @@ def _width() -> int:
 
 
 def _add_index_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--index", default=DEFAULT_INDEX, metavar="DIR",
-                        help=f"index folder (default: {DEFAULT_INDEX}/)")
+    parser.add_argument("--index", default=DEFAULT_INDEX, metavar="DIR|URL",
+                        help=f"index folder (default: {DEFAULT_INDEX}/), or an index on a cluster: "
+                             "opensearch://HOST:PORT/INDEX, opensearch+https://USER@HOST:PORT/INDEX "
+                             f"(the password from {PASSWORD_ENV})")
     parser.add_argument("--trust-index", action="store_true",
                         help="open the index even if other users own or can write to it "
                              "(it holds pickled data; see docs/robustness.md)")
+    parser.add_argument("--ca-file", metavar="FILE",
+                        help=f"CA bundle to verify an opensearch+https cluster (or set {CA_ENV})")
+
+
+def _count(least: int):
+    """An argparse type: a whole number of at least `least`."""
+
+    def parse(text: str) -> int:
+        if not text.isdigit() or int(text) < least:
+            raise argparse.ArgumentTypeError(f"a whole number of at least {least}, not {text!r}")
+        return int(text)
+
+    return parse
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -67,12 +85,18 @@ def build_parser() -> argparse.ArgumentParser:
     index = sub.add_parser("index", help="add, update and remove articles from files and folders")
     index.add_argument("paths", nargs="*", metavar="PATH",
                        help=f"files or folders (default: the index's own folders, else {DEFAULT_INPUT}/)")
-    index.add_argument("--rebuild", action="store_true", help="start from an empty index")
+    index.add_argument("--rebuild", action="store_true",
+                       help="build the index anew (on a cluster: a new index, switched to when complete)")
     index.add_argument("--aliases", metavar="FILE",
                        help="entity alias file to merge and suppress names (copied into the index)")
     index.add_argument("--json", action="store_true", help="the summary as JSON")
     index.add_argument("--no-wait", action="store_true",
                        help="stop with an error instead of waiting while another 'searchkit index' writes")
+    index.add_argument("--shards", type=_count(1), metavar="N", help="cluster only: primary shards of a new index")
+    index.add_argument("--replicas", type=_count(0), metavar="M", help="cluster only: replicas of each shard of a new index")
+    index.add_argument("--origin", metavar="NAME",
+                       help="cluster only: the machine these files belong to; a sync removes only "
+                            "its own articles (default: $SEARCHKIT_ORIGIN, else this machine's host name)")
     _add_index_option(index)
 
     stats = sub.add_parser("stats", help="article count, date span, top entities")
@@ -152,10 +176,24 @@ def report_error(exc: Exception) -> int:
     return EXIT_ERROR
 
 
+def _options(args) -> dict:
+    """The engine options given on the command line (--ca-file, --shards, …): a
+    cluster's; for an index folder, which has none, giving one is an error."""
+    from .api import is_cluster
+    from .errors import SearchkitError
+
+    given = {name: getattr(args, name) for name in CLUSTER_OPTIONS if getattr(args, name, None) is not None}
+    if given and not is_cluster(args.index):
+        flags = ", ".join("--" + name.replace("_", "-") for name in given)
+        raise SearchkitError(f"{flags}: only for an index on a cluster, and {args.index!r} is a folder",
+                             hint="leave it out, or use --index opensearch://HOST:PORT/INDEX")
+    return given
+
+
 def _open(args):
     from .api import open_index
 
-    return open_index(args.index, trust=args.trust_index)
+    return open_index(args.index, trust=args.trust_index, **_options(args))
 
 
 def _emit(text: str) -> None:
@@ -241,23 +279,22 @@ class _Progress:
 
 
 def cmd_index(args) -> int:
-    from .api import SearchIndex
-    from .index.locking import writing
+    from .api import index_lock
 
     def waiting() -> None:
         print(f"searchkit: another 'searchkit index' is writing to {args.index}; waiting for it "
               "to finish (Ctrl-C to stop)", file=sys.stderr, flush=True)
 
-    progress = _Progress()
-    with writing(args.index, wait=0.0 if args.no_wait else None, on_wait=waiting):
-        trust = args.trust_index
-        ix = SearchIndex.create(args.index, trust) if args.rebuild else SearchIndex.open_or_create(args.index, trust)
+    options, progress = _options(args), _Progress()
+    with index_lock(args.index, wait=0.0 if args.no_wait else None, on_wait=waiting):
+        ix = _open_to_write(args, options)
         paths = args.paths or ix.roots or [DEFAULT_INPUT]
         if args.aliases:
             ix.set_aliases(args.aliases)
         try:
             with ix:
-                report = ix.update(paths, progress=progress)
+                write = ix.rebuild if args.rebuild else ix.update
+                report = write(paths, progress=progress)
         finally:
             progress.close()
     if args.json:
@@ -270,6 +307,20 @@ def cmd_index(args) -> int:
         for line in format_report(report, color=use_color(sys.stderr)).splitlines():
             print(line, file=sys.stderr if line.startswith(("warning:", "failed:")) else sys.stdout)
     return EXIT_PARTIAL if report.failures else EXIT_OK
+
+
+def _open_to_write(args, options: dict):
+    """The index to update, created when there is none; to rebuild, even one this
+    searchkit cannot read (made by another version)."""
+    from .api import SearchIndex
+    from .errors import SchemaMismatch
+
+    try:
+        return SearchIndex.open_or_create(args.index, args.trust_index, **options)
+    except SchemaMismatch:
+        if not args.rebuild:
+            raise
+        return SearchIndex.create(args.index, args.trust_index, **options)
 
 
 def cmd_stats(args) -> int:
@@ -344,12 +395,14 @@ def cmd_timeline(args) -> int:
 
 
 def cmd_repl(args) -> int:
+    from .api import trust_indexes
     from .repl.app import run_repl
 
-    if args.trust_index:  # the REPL opens the index from several places; trust them all
-        from .index.safety import TRUST_ENV
-
-        os.environ[TRUST_ENV] = "1"
+    # the REPL opens the index from several threads: the options go through the environment
+    if _options(args).get("ca_file"):
+        os.environ[CA_ENV] = args.ca_file
+    if args.trust_index:
+        trust_indexes()
     return run_repl(args.index)
 
 
