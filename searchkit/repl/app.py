@@ -25,7 +25,7 @@ from .history import make_history
 from .keys import make_key_bindings
 from .lexer import QueryLexer
 from .style import color_depth, make_style
-from .toolbar import Toolbar
+from .toolbar import Toolbar, index_label
 
 DEFAULT_INDEX = "index"
 DEFAULT_INPUT = "seeds"
@@ -104,10 +104,10 @@ def _progress_line(done: int, total: int) -> None:
 
 def ensure_default_index(index_path: str, echo: Callable[[str], None]) -> None:
     """Build the default index from `seeds/` when it does not exist yet, with a progress line."""
-    from ..api import SearchIndex
+    from ..api import SearchIndex, is_cluster
     from ..errors import IndexNotFound, SearchkitError
 
-    if index_path != DEFAULT_INDEX or not os.path.isdir(DEFAULT_INPUT):
+    if is_cluster(index_path) or index_path != DEFAULT_INDEX or not os.path.isdir(DEFAULT_INPUT):
         return
     try:
         SearchIndex.open(index_path).close()
@@ -122,6 +122,13 @@ def ensure_default_index(index_path: str, echo: Callable[[str], None]) -> None:
     if sys.stderr.isatty():
         sys.stderr.write("\r" + " " * 72 + "\r")
     echo(f"Indexed {report.indexed} articles in {report.seconds:.1f}s.")
+
+
+def banner_location(index_path: str) -> str:
+    """`index/` for a folder; a cluster URL as it is (without a password)."""
+    from ..api import is_cluster
+
+    return index_label(index_path) if is_cluster(index_path) else os.path.join(os.path.normpath(index_path), "")
 
 
 def run_repl(index_path: str = DEFAULT_INDEX, pager: Callable[[str], bool] | None = None,
@@ -149,8 +156,7 @@ def run_repl(index_path: str = DEFAULT_INDEX, pager: Callable[[str], bool] | Non
     toolbar.changed = lambda: vocabulary.load_in_background(index_path)
     vocabulary.load_in_background(index_path, done=session.app.invalidate)
     toolbar.refresh()
-    folder = os.path.join(os.path.normpath(index_path), "")
-    echo(f"searchkit · {folder} · type a query; :help lists the commands; Ctrl-D leaves")
+    echo(f"searchkit · {banner_location(index_path)} · type a query; :help lists the commands; Ctrl-D leaves")
     show = shower(color, pager or paging.Pager(pager_command(settings)), echo)
     try:
         return run_loop(session, repl, show, after=toolbar.refresh)

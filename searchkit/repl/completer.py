@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion, PathCompleter
 from prompt_toolkit.document import Document
 
-from ..index.schema import QUERY_FIELDS
+from .. import api
 from ..models import Hit
 from .commands import COMMANDS
 from .config import SORTS
@@ -158,7 +158,7 @@ class SearchCompleter(Completer):
 
     def _words(self, prefix: str) -> Iterator[Completion]:
         lowered = prefix.lower()
-        for field in QUERY_FIELDS:
+        for field in api.query_fields():
             if field.startswith(lowered):
                 yield Completion(f"{field}:", -len(prefix), display_meta="field")
         shown = 0

@@ -11,7 +11,7 @@ import re
 from prompt_toolkit.document import Document
 from prompt_toolkit.lexers import Lexer
 
-from ..index.schema import QUERY_FIELDS
+from .. import api
 
 OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
 DATE_FIELDS = frozenset({"date", "since", "until"})
@@ -87,7 +87,10 @@ def _bracket(char: str, opened: list[int], index: int) -> Token:
     return ("operator", char)  # range brackets [ ] { }
 
 
-def tokenize_query(line: str, fields: frozenset[str] = frozenset(QUERY_FIELDS) | DATE_FIELDS) -> list[Token]:
+def tokenize_query(line: str, fields: frozenset[str] | None = None) -> list[Token]:
+    """The tokens of a query; `fields` are the known field names (default: the API's)."""
+    if fields is None:
+        fields = frozenset(api.query_fields()) | DATE_FIELDS
     tokens: list[Token] = []
     opened: list[int] = []  # token indexes of '(' not closed yet
     field = None  # a field just before: `date:"last 7 days"` is a date

@@ -6,14 +6,23 @@ follows articles another process adds, and drawing it never touches the disk.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 
 from ..models import IndexStats, Results
 
 
+_PASSWORD = re.compile(r"^([a-z+]+://[^@/:]*):[^@/]*@", re.IGNORECASE)
+
+
+def index_label(index_path: str) -> str:
+    """The index as shown on screen: a folder, or a cluster URL without any password in it."""
+    return _PASSWORD.sub(r"\1@", index_path)
+
+
 def toolbar_text(index_path: str, stats: IndexStats | None, sort: str, results: Results | None) -> str:
-    parts = [f" {index_path}"]
+    parts = [f" {index_label(index_path)}"]
     if stats is not None:
         parts.append(f"{stats.articles} articles")
         if stats.first_date:
