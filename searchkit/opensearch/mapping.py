@@ -78,6 +78,10 @@ def properties() -> dict:
         "body_offset": {"type": "integer", "index": False},
         "date": {"type": "date", "format": DATE_FORMAT},
         "title_derived": {"type": "boolean"},
+        # the writer's: the _id again (a sort tiebreaker for search_after; _id has no doc
+        # values) and the number of articles of the file (a partly written file is redone)
+        "key": {"type": "keyword"},
+        "file_articles": {"type": "integer"},
     })
     return fields
 

@@ -1,0 +1,203 @@
+"""The read side of OpenSearchIndex: each SearchIndex method as requests to the cluster.
+
+Query text -> search/tree.py's parse (searchkit's own parser) -> compile.py
+(Query DSL) -> the cluster -> results.py (searchkit's models). Near-duplicate
+grouping, snippets and the timeline's buckets are the embedded engine's own
+code, run on what the cluster returns.
+"""
+
+from __future__ import annotations
+
+from ..models import Facet, IndexStats, Results
+from ..search.duplicates import LOOKAHEAD, group_duplicates
+from ..search.facets import build_timeline_counts
+from ..search.query import DEFAULT_OPERATOR
+from ..search.related import entity_query
+from ..search.searcher import FALLBACK_WARNING
+from . import results
+from .compile import compile_query, recency_query
+
+MAX_WINDOW = 10_000  # OpenSearch's index.max_result_window
+EXPORT_PAGE = 1000
+SIMILAR_TERMS = 12  # as search/related.py
+
+
+def _parse(text: str, syntax: bool, today, operator: str | None = None):
+    from ..search.tree import parse_tree
+
+    return parse_tree(text, syntax=syntax, today=today, operator=operator or DEFAULT_OPERATOR)
+
+
+def _scored(tree, today, recency: float) -> dict:
+    query = compile_query(tree)
+    if recency:
+        from ..search.dates_query import resolve_today
+        from ..search.scoring import RECENCY_HALF_LIFE_DAYS
+
+        query = recency_query(query, resolve_today(today), recency, RECENCY_HALF_LIFE_DAYS)
+    return query
+
+
+def _sort(sort: str) -> list:
+    if sort == "date":
+        return [{"date": {"order": "desc", "missing": "_last"}}, {"_score": "desc"}, {"key": "asc"}]
+    return [{"_score": "desc"}, {"key": "asc"}]
+
+
+def _terms(tree, snippets: bool):
+    if not snippets:
+        return None
+    from ..search.tree import highlight_terms
+
+    return highlight_terms(tree)
+
+
+def run_search(ix, shown: str, text: str, limit: int, page: int, sort: str, syntax: bool, facets: int,
+               snippets: bool, today, recency: float, operator: str | None, group: bool) -> Results:
+    parsed = _parse(text, syntax, today, operator)
+    limit, page = max(1, int(limit)), max(1, int(page))
+    window = min(page * limit * (4 if group else 1) + (LOOKAHEAD if group else 0), MAX_WINDOW)
+    body = {"size": window, "track_total_hits": True, "sort": _sort(sort), "track_scores": True}
+    if facets:
+        body["aggs"] = results.facet_aggs(facets)
+    tree, warnings = parsed.query, list(parsed.warnings)
+    found = ix._search({**body, "query": _scored(tree, today, recency)})
+    if not found["hits"]["total"]["value"] and parsed.fallback is not None:
+        retry = ix._search({**body, "query": _scored(parsed.fallback, today, recency)})
+        if retry["hits"]["total"]["value"]:
+            found, tree = retry, parsed.fallback
+            warnings.append(FALLBACK_WARNING)
+    terms = _terms(tree, snippets)
+    items = [(hit["_source"], hit.get("_score")) for hit in found["hits"]["hits"]]
+    first = (page - 1) * limit
+    if group:
+        grouped = group_duplicates(iter(items), lambda item: item[0].get("body", ""), needed=first + limit)
+    else:
+        grouped = [(item, []) for item in items[:first + limit]]
+    hits = []
+    for rank, ((source, score), folded) in enumerate(grouped[first:first + limit], start=first + 1):
+        hit = results.to_hit(source, score, rank, terms)
+        if folded:
+            from dataclasses import replace
+
+            ids = tuple(item[0].get("id", "") for item in folded)
+            hit = replace(hit, duplicates=len(ids), duplicate_ids=ids)
+        hits.append(hit)
+    facet_values = results.to_facets(found.get("aggregations", {}), facets) if facets else ()
+    return Results(query=shown, total=found["hits"]["total"]["value"], hits=tuple(hits), page=page,
+                   limit=limit, sort=sort, warnings=tuple(warnings), facets=facet_values)
+
+
+def iter_hits(ix, text: str, sort: str, syntax: bool, today, recency: float, snippets: bool):
+    """Every match, a page at a time from a point in time (consistent while it lasts)."""
+    parsed = _parse(text, syntax, today)
+    tree = parsed.query
+    if parsed.fallback is not None and not _count(ix, tree):
+        tree = parsed.fallback
+    terms = _terms(tree, snippets)
+    query = _scored(tree, today, recency)
+    with ix._errors():
+        pit = ix.client.create_pit(index=ix.name, params={"keep_alive": "5m"})["pit_id"]
+    try:
+        after, rank = None, 0
+        while True:
+            body = {"size": EXPORT_PAGE, "query": query, "sort": _sort(sort), "track_scores": True,
+                    "pit": {"id": pit, "keep_alive": "5m"}, "track_total_hits": False}
+            if after is not None:
+                body["search_after"] = after
+            with ix._errors():
+                page = ix.client.search(body=body)["hits"]["hits"]
+            for hit in page:
+                rank += 1
+                yield results.to_hit(hit["_source"], hit.get("_score"), rank, terms)
+            if len(page) < EXPORT_PAGE:
+                return
+            after = page[-1]["sort"]
+    finally:
+        with ix._errors():
+            ix.client.delete_pit(body={"pit_id": [pit]})
+
+
+def _count(ix, tree) -> int:
+    with ix._errors():
+        return ix.client.count(index=ix.name, body={"query": compile_query(tree)})["count"]
+
+
+def _matches(text: str | None, syntax: bool, today=None) -> dict:
+    """The query of all matches of `text` (every article for None), for counting."""
+    if not text:
+        return {"match_all": {}}
+    return compile_query(_parse(text, syntax, today).query)
+
+
+def similar(ix, found: dict, article_id: str, limit: int) -> Results:
+    like = {"more_like_this": {"fields": ["body"], "like": [{"_index": found["_index"], "_id": found["_id"]}],
+                               "min_term_freq": 1, "min_doc_freq": 1, "max_query_terms": SIMILAR_TERMS}}
+    page = ix._search({"query": like, "size": limit})["hits"]["hits"]
+    hits = tuple(results.to_hit(hit["_source"], hit["_score"], rank, None)
+                 for rank, hit in enumerate(page, start=1))
+    return Results(query=f"similar:{article_id}", total=len(hits), hits=hits, limit=limit)
+
+
+def cooccur(ix, text: str, top: int, syntax: bool, today) -> tuple[Facet, ...]:
+    query_text, target = entity_query(text)
+    body = {"size": 0, "query": _matches(query_text, syntax, today), "aggs": results.facet_aggs(top + 1)}
+    return results.to_facets(ix._search(body).get("aggregations", {}), top, leave_out=target)
+
+
+def entities(ix, text: str | None, top: int, syntax: bool) -> tuple[Facet, ...]:
+    body = {"size": 0, "query": _matches(text, syntax), "aggs": results.facet_aggs(top)}
+    return results.to_facets(ix._search(body).get("aggregations", {}), top)
+
+
+def timeline(ix, text: str, interval: str, normalise: bool, syntax: bool):
+    body = {"size": 0, "query": _matches(text, syntax), "aggs": results.day_aggs()}
+    days = results.day_counts(ix._search(body)["aggregations"])
+    totals = None
+    if normalise:
+        totals = results.day_counts(ix._search({"size": 0, "aggs": results.day_aggs()})["aggregations"])
+    return build_timeline_counts(days, totals, interval)
+
+
+def explain(ix, text: str, found: dict, article_id: str, shown: str, syntax: bool, today, recency: float):
+    from ..search.explain import Explanation, TermScore
+    from ..search.scoring import Recency
+
+    parsed = _parse(text, syntax, today)
+    tree = parsed.query
+    if parsed.fallback is not None and not _count(ix, tree):
+        tree = parsed.fallback
+    with ix._errors():
+        answer = ix.client.explain(index=found["_index"], id=found["_id"], body={"query": compile_query(tree)})
+    matched = bool(answer.get("matched"))
+    detail = answer.get("explanation", {})
+    parts = tuple(TermScore(field, term, freq or 0.0, boost, score)
+                  for field, term, freq, boost, score in results.term_parts(detail)) if matched else ()
+    factor = 1.0
+    if recency and matched:
+        from ..search.dates_query import resolve_today
+
+        day = results.to_article(found["_source"]).date
+        factor = Recency(resolve_today(today), recency).factor(day)
+    score = float(detail.get("value", 0.0)) * factor if matched else 0.0
+    counted = abs(sum(part.score for part in parts) - float(detail.get("value", 0.0))) < 1e-3
+    return Explanation(article_id, shown, score, parts, factor, matched, counted)
+
+
+def stats(ix, top: int) -> IndexStats:
+    aggs = {"first": {"min": {"field": "date", "format": "yyyy-MM-dd"}},
+            "last": {"max": {"field": "date", "format": "yyyy-MM-dd"}},
+            "undated": {"missing": {"field": "date"}}, **results.facet_aggs(top)}
+    found = ix._search({"size": 0, "track_total_hits": True, "aggs": aggs})
+    answer = found["aggregations"]
+    with ix._errors():
+        store = ix.client.indices.stats(index=ix.name, metric="store")["_all"]["primaries"]["store"]
+    import datetime as _dt
+
+    def day(name: str):
+        value = answer[name].get("value_as_string")
+        return _dt.date.fromisoformat(value[:10]) if answer[name].get("value") is not None and value else None
+
+    return IndexStats(path=ix.path, articles=found["hits"]["total"]["value"], first_date=day("first"),
+                      last_date=day("last"), undated=answer["undated"]["doc_count"],
+                      top_entities=results.to_facets(answer, top), size_bytes=store["size_in_bytes"])
