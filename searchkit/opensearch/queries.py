@@ -14,6 +14,7 @@ from ..search.facets import build_timeline_counts
 from ..search.query import DEFAULT_OPERATOR
 from ..search.related import entity_query
 from ..search.searcher import FALLBACK_WARNING
+from ..search.suggest import SUGGEST_BELOW
 from . import results
 from .compile import compile_query, recency_query
 
@@ -84,8 +85,14 @@ def run_search(ix, shown: str, text: str, limit: int, page: int, sort: str, synt
             hit = replace(hit, duplicates=len(ids), duplicate_ids=ids)
         hits.append(hit)
     facet_values = results.to_facets(found.get("aggregations", {}), facets) if facets else ()
-    return Results(query=shown, total=found["hits"]["total"]["value"], hits=tuple(hits), page=page,
-                   limit=limit, sort=sort, warnings=tuple(warnings), facets=facet_values)
+    total = found["hits"]["total"]["value"]
+    suggestion = None
+    if syntax and (total < SUGGEST_BELOW or FALLBACK_WARNING in warnings):
+        from .suggest import suggest_query
+
+        suggestion = suggest_query(ix, shown)
+    return Results(query=shown, total=total, hits=tuple(hits), page=page, limit=limit, sort=sort,
+                   warnings=tuple(warnings), facets=facet_values, suggestion=suggestion)
 
 
 def iter_hits(ix, text: str, sort: str, syntax: bool, today, recency: float, snippets: bool):

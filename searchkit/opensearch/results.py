@@ -10,6 +10,7 @@ import datetime as _dt
 from collections import Counter
 
 from ..models import Facet, FacetValue, FullArticle, Hit
+from ..search.scoring import K1
 from ..search.snippets import make_snippet
 from .mapping import article_fields
 
@@ -64,7 +65,9 @@ def term_parts(explanation: dict):
     if description.startswith("weight(") and " in " in description:
         inside = description[len("weight("):description.index(" in ")]
         field, _, term = inside.partition(":")
-        yield field, term, _detail(explanation, "freq"), _detail(explanation, "boost") or 1.0, explanation["value"]
+        # OpenSearch's BM25 folds (k1 + 1) into the boost it shows; the query's boost is the rest
+        boost = (_detail(explanation, "boost") or 1.0 + K1) / (1.0 + K1)
+        yield field, term, _detail(explanation, "freq"), round(boost, 6), explanation["value"]
         return
     for child in explanation.get("details", ()):
         yield from term_parts(child)
