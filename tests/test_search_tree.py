@@ -193,5 +193,19 @@ def test_highlight_terms_are_the_embedded_index_forms():
     assert highlight_terms(tree('"security council" elections -india person:Burns')) == {
         "secur", "council", "elect", "burn"}
     assert highlight_terms(tree("econom*")) == frozenset()
-    assert highlight_terms(tree("econom*"), expand=lambda leaf: ["economies"]) == {"economi"}
     assert highlight_terms(tree("date:2021 id:abc")) == frozenset()
+
+
+def test_highlight_terms_expand_patterns_against_the_article_text():
+    text = "The economies of Pakistan: economists and women, a woman; Medvedev and Medvedeva. Burns met Burnside."
+    assert highlight_terms(tree("econom*"), text) == {"economi", "economist"}
+    assert highlight_terms(tree("wom?n"), text) == {"woman", "women"}
+    assert highlight_terms(tree("*stan"), text) == {"pakistan"}
+    assert highlight_terms(tree("medvedev~1"), text) == {"medvedev", "medvedeva"}
+    assert highlight_terms(tree("person:bur*"), text) == {"burn", "burnsid"}
+    assert highlight_terms(tree("oil -wom?n"), text) == {"oil"}
+
+
+def test_within_edits_is_levenshtein_without_transpositions():
+    assert t.within_edits("kitten", "sitting", 3) and not t.within_edits("kitten", "sitting", 2)
+    assert t.within_edits("abc", "abc", 0) and not t.within_edits("ab", "ba", 1)

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Iterable, Union
+from typing import Iterable, Union
 
 from ..errors import QuerySyntaxError
 
@@ -231,7 +232,7 @@ def _lowerings() -> tuple:
                                        boost(q))),
         (wq.Prefix, lambda q: Prefix(q.fieldname, _text(q.text), boost(q))),
         (wq.Wildcard, lambda q: Wildcard(q.fieldname, _text(q.text), boost(q))),
-        (wq.Term, _lower_term),
+        (wq.Term, lambda q: Term(q.fieldname, _text(q.text), boost(q))),
         (wq.Phrase, lambda q: Phrase(q.fieldname, tuple(map(_text, q.words)), int(q.slop), boost(q))),
         (wq.NumericRange, _lower_range),
         (wq.Every, lambda q: Exists(q.fieldname, boost(q)) if q.fieldname not in (None, "", "*")
@@ -256,14 +257,6 @@ def _text(value) -> str:
     return value.decode("utf-8") if isinstance(value, bytes) else str(value)
 
 
-def _lower_term(q) -> Node:
-    from whoosh import query as wq
-
-    if type(q) is not wq.Term:  # e.g. Variations, Regex: never built by parse_query
-        raise unsupported(q)
-    return Term(q.fieldname, _text(q.text), _boost(q))
-
-
 def _lower_range(q) -> Node:
     """A date range of YYYYMMDD numbers: exclusive ends become the next or previous day."""
     from ..index.schema import F, number_day
@@ -271,13 +264,9 @@ def _lower_range(q) -> Node:
     if q.fieldname != F.DATE:
         raise unsupported(q)
     try:
-        start = number_day(q.start) if q.start is not None else None
-        end = number_day(q.end) if q.end is not None else None
-        if start is not None and q.startexcl:
-            start += _dt.timedelta(days=1)
-        if end is not None and q.endexcl:
-            end -= _dt.timedelta(days=1)
-    except (OverflowError, ValueError):  # past year 9999 or before year 1: no day
+        start = number_day(q.start) + _dt.timedelta(days=bool(q.startexcl)) if q.start is not None else None
+        end = number_day(q.end) - _dt.timedelta(days=bool(q.endexcl)) if q.end is not None else None
+    except (OverflowError, ValueError, TypeError):  # past year 9999 or before year 1: no day
         return MatchNone()
     return DateRange(start, end, _boost(q))
 
@@ -318,15 +307,22 @@ def unsupported(q) -> QuerySyntaxError:
                             None, hint="search the embedded index, or rephrase the query")
 
 
-def children_of(node: Node) -> list[Node]:
-    """The direct sub-nodes of a node."""
-    found = []
+def _map_children(node: Node, fn) -> Node:
+    """The node with `fn` applied to each of its direct sub-nodes."""
+    changes = {}
     for item in dataclasses.fields(node):
         value = getattr(node, item.name)
         if isinstance(value, tuple) and value and not isinstance(value[0], str):
-            found.extend(value)
+            changes[item.name] = tuple(map(fn, value))
         elif dataclasses.is_dataclass(value):
-            found.append(value)
+            changes[item.name] = fn(value)
+    return dataclasses.replace(node, **changes) if changes else node
+
+
+def children_of(node: Node) -> list[Node]:
+    """The direct sub-nodes of a node."""
+    found: list[Node] = []
+    _map_children(node, lambda child: found.append(child) or child)
     return found
 
 
@@ -337,45 +333,64 @@ def stemmed(node: Node) -> Node:
         return dataclasses.replace(node, text=stem(node.text))
     if isinstance(node, Phrase) and node.field in TEXT_FIELDS:
         return dataclasses.replace(node, words=tuple(map(stem, node.words)))
-    changes = {}
-    for item in dataclasses.fields(node):
-        value = getattr(node, item.name)
-        if isinstance(value, tuple) and value and not isinstance(value[0], str):
-            changes[item.name] = tuple(map(stemmed, value))
-        elif dataclasses.is_dataclass(value):
-            changes[item.name] = stemmed(value)
-    return dataclasses.replace(node, **changes) if changes else node
+    return _map_children(node, stemmed)
 
 
 # -- highlighting -------------------------------------------------------------------------
 
 
-def highlight_terms(node: Node, expand: Callable[[Node], Iterable[str]] | None = None) -> frozenset[str]:
+def highlight_terms(node: Node, text: str | None = None) -> frozenset[str]:
     """The analysed (stemmed) words of the tree's title/body clauses, and the analysed
-    words of its entity-field clauses, for search/snippets.make_snippet. Words under a
-    NOT are left out. Prefix, wildcard and fuzzy clauses count only through `expand`
-    (the surface words they matched), when given."""
+    words of its entity-field clauses, for search/snippets.make_snippet (as searcher.py
+    picks them). Words under a NOT are left out. Prefix, wildcard and fuzzy clauses add
+    the words of `text` (an article's body) that they match, when it is given."""
     from ..analysis.analyzers import text_analyzer
 
     terms: set[str] = set()
     stack = [node]
     while stack:
         item = stack.pop()
-        if isinstance(item, Not):
+        if isinstance(item, (Not, AndNot)):
+            stack.extend((item.positive,) if isinstance(item, AndNot) else ())
             continue
-        if isinstance(item, AndNot):
-            stack.append(item.positive)
-            continue
-        words: Iterable[str] = ()
-        if isinstance(item, Term):
-            words = (item.text,)
-        elif isinstance(item, Phrase):
-            words = item.words
-        elif isinstance(item, (Prefix, Wildcard, Fuzzy)) and expand is not None:
-            words = expand(item)
+        if isinstance(item, (Prefix, Wildcard, Fuzzy)):
+            words: Iterable[str] = _matched_words(item, text) if text else ()
+        elif isinstance(item, (Term, Phrase)):
+            words = (item.text,) if isinstance(item, Term) else item.words
         else:
             stack.extend(children_of(item))
             continue
         if item.field in TEXT_FIELDS or item.field in NAME_FIELDS:
             terms.update(token.text for word in words for token in text_analyzer()(word))
     return frozenset(terms)
+
+
+def _matched_words(leaf: Prefix | Wildcard | Fuzzy, text: str) -> set[str]:
+    """The words of `text`, in the form the embedded index holds for the leaf's field
+    (stemmed for title and body, lower-cased for names), that the leaf matches."""
+    from ..analysis.analyzers import name_analyzer, text_analyzer
+
+    analyzer = text_analyzer() if leaf.field in TEXT_FIELDS else name_analyzer()
+    words = {token.text for token in analyzer(text)}
+    if isinstance(leaf, Prefix):
+        return {word for word in words if word.startswith(leaf.text)}
+    if isinstance(leaf, Wildcard):
+        pattern = re.escape(leaf.pattern).replace(r"\*", ".*").replace(r"\?", ".")
+        return set(filter(re.compile(pattern + r"\Z").match, words))
+    target = stem(leaf.text) if leaf.field in TEXT_FIELDS else leaf.text
+    return {word for word in words
+            if word[:leaf.prefix] == target[:leaf.prefix] and within_edits(word, target, leaf.maxdist)}
+
+
+def within_edits(a: str, b: str, limit: int) -> bool:
+    """Whether Levenshtein's distance (no transpositions, as Whoosh's FuzzyTerm) is at most `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return False
+    row = list(range(len(b) + 1))
+    for i, char in enumerate(a, 1):
+        previous, row[0] = row[0], i
+        for j, other in enumerate(b, 1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (char != other))
+        if min(row) > limit:
+            return False
+    return row[-1] <= limit
