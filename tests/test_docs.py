@@ -48,6 +48,20 @@ def test_python_examples_run(project_copy):
         assert out.getvalue().strip()
 
 
+def test_cluster_examples_run(project_copy, opensearch_index_url):
+    """The README's cluster example, on a test node's index holding the seeds."""
+    import searchkit
+
+    searchkit.index_folder(["seeds"], opensearch_index_url)
+    blocks = re.findall(r"```python cluster\n(.*?)```", README, flags=re.DOTALL)
+    assert blocks
+    for block in blocks:
+        code = re.sub(r"opensearch://[^\"]+", opensearch_index_url, block)
+        namespace: dict = {}
+        exec(compile(code, "README.md", "exec"), namespace)
+        assert namespace["results"].total >= 1
+
+
 def test_console_examples_run(project_copy):
     env = dict(os.environ, PYTHONPATH=str(ROOT), NO_COLOR="1")
     commands = [line[2:] for block in code_blocks("console") for line in block.splitlines()
