@@ -46,11 +46,13 @@ def _sort(sort: str) -> list:
 
 
 def _terms(tree, snippets: bool):
+    """What to highlight in an article's body (None: no snippets): the query's words,
+    and the article's own words that its prefixes, wildcards and fuzzy words match."""
     if not snippets:
         return None
     from ..search.tree import highlight_terms
 
-    return highlight_terms(tree)
+    return lambda body: highlight_terms(tree, body)
 
 
 def run_search(ix, shown: str, text: str, limit: int, page: int, sort: str, syntax: bool, facets: int,

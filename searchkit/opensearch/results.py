@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections import Counter
+from collections.abc import Callable
 
 from ..models import Facet, FacetValue, FullArticle, Hit
 from ..search.scoring import K1
@@ -17,10 +18,13 @@ from .mapping import article_fields
 ENTITY_KINDS = ("person", "org", "place")
 
 
-def to_hit(source: dict, score: float | None, rank: int, terms: frozenset[str] | None) -> Hit:
+def to_hit(source: dict, score: float | None, rank: int,
+           terms: Callable[[str], frozenset[str]] | None) -> Hit:
+    """A Hit from a document's _source; `terms(body)` gives the words to highlight
+    in its snippet (None: no snippet)."""
     fields = article_fields(source)
     body = fields.pop("body", "")
-    snippet = make_snippet(body, terms) if terms is not None else None
+    snippet = make_snippet(body, terms(body)) if terms is not None else None
     return Hit(score=float(score or 0.0), rank=rank, snippet=snippet, **fields)
 
 
