@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+import opensearch_support
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 SHARED_DATA = SHARED / "data"
@@ -39,3 +41,33 @@ def write_seed_article(folder: Path, name: str, date: str, body: str) -> Path:
     path = folder / name
     path.write_text(f"date {date} {body}\n", encoding="utf-8")
     return path
+
+
+# --- a real OpenSearch (tests/opensearch_support.py; `.ci/run` starts one) ---------------
+
+@pytest.fixture(scope="session")
+def opensearch_url() -> str:
+    """Base URL of a running OpenSearch (SEARCHKIT_OPENSEARCH_URL); skip without (fail in CI)."""
+    return opensearch_support.node_url()
+
+
+@pytest.fixture
+def opensearch_index_url(opensearch_url):
+    """opensearch://HOST:PORT/<unique name>; the index, `<name>*` and their aliases deleted after."""
+    name = opensearch_support.unique_index_name()
+    yield opensearch_support.index_location(opensearch_url, name)
+    opensearch_support.delete_indexes(opensearch_url, name)
+
+
+@pytest.fixture(scope="session")
+def _opensearch_two_node_cluster():
+    yield from opensearch_support.two_node_cluster()
+
+
+@pytest.fixture
+def opensearch_two_nodes(_opensearch_two_node_cluster):
+    """(base_url, scripts/opensearch path, cluster folder) of a 2-node cluster for fault tests,
+    both nodes up (one a test before stopped is started again). Skipped unless
+    SEARCHKIT_OPENSEARCH_FAULTS=1 or CI=true; stopped at the end of the session."""
+    opensearch_support.all_nodes_up(_opensearch_two_node_cluster[2])
+    return _opensearch_two_node_cluster
