@@ -22,7 +22,6 @@ from .models import Facet, FullArticle, IndexReport, IndexStats, Results, Timeli
 SORTS = ("relevance", "date")
 READ_RETRIES = 8
 ALIASES_FILE = "aliases.txt"
-ENTITY_FIELD = re.compile(r"(?i)\b(?:person|org|place):")
 CLUSTER_URL = re.compile(r"^opensearch(?:\+https?)?://", re.IGNORECASE)
 
 
@@ -71,15 +70,6 @@ def index_lock(location: str | os.PathLike, wait: float | None = 0.0,
 
     with writing(location, wait=wait, on_wait=on_wait):
         yield
-
-
-def _parse_aliases(text: str, source: str):
-    from .analysis.aliases import AliasFileError, parse_aliases
-
-    try:
-        return parse_aliases(text, source)
-    except AliasFileError as exc:
-        raise SearchkitError(str(exc), hint="fix that line of the alias file (format: docs/entities.md)") from None
 
 
 class SearchIndex:
@@ -143,12 +133,9 @@ class SearchIndex:
     def set_aliases(self, source: str | os.PathLike) -> None:
         """Check an alias file and copy it into the index; the next update()
         re-extracts entities with it. Raises SearchkitError for a bad line."""
-        try:
-            text = Path(source).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise SearchkitError(f"cannot read alias file {str(source)!r}: {exc}") from None
-        _parse_aliases(text, str(source))
-        self.aliases_path.write_text(text, encoding="utf-8")
+        from .search.entity_aliases import read_alias_file
+
+        self.aliases_path.write_text(read_alias_file(source), encoding="utf-8")
 
     def _aliases(self):
         """The alias rules (cached while the file is unchanged) and the file's digest."""
@@ -158,17 +145,17 @@ class SearchIndex:
             data = b""
         digest = hashlib.sha1(data).hexdigest() if data else ""
         if getattr(self, "_alias_cache", (None,))[0] != digest:
-            self._alias_cache = (digest, _parse_aliases(data.decode("utf-8", "replace"),
-                                                        str(self.aliases_path)))
+            from .search.entity_aliases import parse_alias_text
+
+            self._alias_cache = (digest, parse_alias_text(data.decode("utf-8", "replace"),
+                                                          str(self.aliases_path)))
         return self._alias_cache[1], digest
 
     def _query(self, text: str | None, syntax: bool = True) -> str | None:
         """The query with `person:`/`org:`/`place:` names widened by the aliases."""
-        if not text or not syntax or not ENTITY_FIELD.search(text):
-            return text
-        from .search.entity_aliases import expand_entity_aliases
+        from .search.entity_aliases import widen_query
 
-        return expand_entity_aliases(text, self._aliases()[0])
+        return widen_query(text, syntax, lambda: self._aliases()[0])
 
     # -- indexing --------------------------------------------------------
     @property

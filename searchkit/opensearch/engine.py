@@ -17,7 +17,6 @@ import os
 import socket
 import time
 from collections.abc import Callable, Iterable
-from pathlib import Path
 
 from ..errors import ArticleNotFound, SchemaMismatch, SearchkitError
 from ..models import Facet, FullArticle, IndexReport, IndexStats, Results, TimelineBucket
@@ -144,34 +143,26 @@ class OpenSearchIndex:
 
     def set_aliases(self, source: str | os.PathLike) -> None:
         """Check an alias file and keep it in the index; the next update() re-extracts with it."""
-        from ..api import _parse_aliases
+        from ..search.entity_aliases import read_alias_file
 
-        try:
-            text = Path(source).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise SearchkitError(f"cannot read alias file {str(source)!r}: {exc}") from None
-        _parse_aliases(text, str(source))
+        text = read_alias_file(source)
         meta = self._meta()
         meta["aliases"] = text
         self._write_meta(meta)
 
     def _aliases(self, meta: dict | None = None):
-        from ..api import _parse_aliases
+        from ..search.entity_aliases import parse_alias_text
 
         text = (meta if meta is not None else self._meta()).get("aliases", "")
         digest = hashlib.sha1(text.encode("utf-8")).hexdigest() if text else ""
         if self._alias_cache[0] != digest:
-            self._alias_cache = (digest, _parse_aliases(text, self.aliases_path))
+            self._alias_cache = (digest, parse_alias_text(text, self.aliases_path))
         return self._alias_cache[1], digest
 
     def _query(self, text: str | None, syntax: bool = True) -> str | None:
-        from ..api import ENTITY_FIELD
+        from ..search.entity_aliases import widen_query
 
-        if not text or not syntax or not ENTITY_FIELD.search(text):
-            return text
-        from ..search.entity_aliases import expand_entity_aliases
-
-        return expand_entity_aliases(text, self._aliases()[0])
+        return widen_query(text, syntax, lambda: self._aliases()[0])
 
     # -- indexing --------------------------------------------------------
     def update(self, paths: Iterable[str | os.PathLike] | None = None,
