@@ -3,10 +3,11 @@ every command against a real OpenSearch node (the `opensearch_url` fixture)."""
 
 from __future__ import annotations
 
-import importlib
+import json
 import subprocess
 import sys
 
+import opensearch_support
 import pytest
 
 from conftest import ROOT, write_seed_article
@@ -16,12 +17,8 @@ NOWHERE = "opensearch://127.0.0.1:1/searchkit-nowhere"  # nothing listens on por
 
 
 def engine_or_skip() -> None:
-    """The OpenSearch engine and its client, or skip (they are the optional extra)."""
+    """Skip without opensearch-py (the `searchkit[opensearch]` extra the engine needs)."""
     pytest.importorskip("opensearchpy")
-    try:
-        importlib.import_module("searchkit.opensearch.engine")
-    except ImportError as exc:  # pragma: no cover - while the engine is being written
-        pytest.skip(f"the OpenSearch engine is not importable: {exc}")
 
 
 def one_error_line(done) -> str:
@@ -113,3 +110,82 @@ def test_a_bad_cluster_url_is_one_line():
     engine_or_skip()
     line = one_error_line(run("search", "oil", "--index", "opensearch://127.0.0.1:1/Bad*Name"))
     assert "index name" in line
+
+
+# -- a real node ----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def seeds_on_cluster(opensearch_url):
+    """`searchkit index seeds` into a fresh index on the node; removed afterwards."""
+    engine_or_skip()
+    name = opensearch_support.unique_index_name("searchkit-test-cli")
+    url = opensearch_support.index_location(opensearch_url, name)
+    try:
+        done = run("index", "seeds", "--index", url, "--shards", "2", "--origin", "test-desk", cwd=ROOT)
+        assert done.returncode == 0, done.stderr
+        yield url, done.stdout
+    finally:
+        opensearch_support.delete_indexes(opensearch_url, name)
+
+
+def test_every_command_reads_the_cluster(seeds_on_cluster):
+    url, indexed = seeds_on_cluster
+    assert "added" in indexed
+    found = run("search", 'person:"William Burns"', "--json", "--index", url)
+    assert found.returncode == 0, found.stderr
+    assert "000_be4fe0c3f01cfa7b.txt" in {json.loads(line)["id"] for line in found.stdout.splitlines()}
+    assert run("search", "zzzyzzx", "--index", url).returncode == 1
+    stats = json.loads(run("stats", "--json", "--index", url).stdout)
+    assert stats["articles"] > 500
+    people = json.loads(run("entities", "--kind", "person", "--top", "5", "--json", "--index", url).stdout)
+    assert len(people["person"]) == 5
+    timeline = json.loads(run("timeline", "election", "--interval", "year", "--json", "--index", url).stdout)
+    assert sum(bucket["count"] for bucket in timeline["buckets"]) > 0
+    show = run("show", "000_be4fe0c3f01cfa7b.txt", "--index", url)
+    assert show.returncode == 0 and "William Burns" in show.stdout
+    missing = one_error_line(run("show", "no-such-article", "--index", url))
+    assert "no-such-article" in missing
+
+
+def test_an_index_run_without_paths_syncs_its_own_folders(seeds_on_cluster):
+    url, _ = seeds_on_cluster
+    again = run("index", "--index", url, "--origin", "test-desk", cwd=ROOT / "tests")
+    assert again.returncode == 0, again.stderr
+    assert "added 0" in again.stdout and "removed 0" in again.stdout
+
+
+def test_a_missing_cluster_index_is_one_line(opensearch_index_url):
+    engine_or_skip()
+    assert "searchkit index" in one_error_line(run("search", "oil", "--index", opensearch_index_url))
+
+
+
+def test_articles_the_cluster_rejects_are_listed_and_exit_three(opensearch_index_url, tmp_path):
+    engine_or_skip()
+    rows = [{"id": "fine", "date": "2021-01-02", "text": "KABUL: Oil prices rose."},
+            {"id": "immense", "date": "2021-01-03", "text": "Oil prices fell.", "url": "http://x/" + "a" * 40000}]
+    (tmp_path / "rows.jsonl").write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    done = run("index", str(tmp_path), "--index", opensearch_index_url)
+    assert done.returncode == 3 and "added 1" in done.stdout, done.stderr
+    failed = [line for line in done.stderr.splitlines() if line.startswith("failed:")]
+    assert len(failed) == 1 and "'immense'" in failed[0] and "Traceback" not in done.stderr
+    assert run("search", "oil", "--index", opensearch_index_url).returncode == 0
+
+
+def test_origins_sync_and_rebuild_apart(opensearch_index_url, tmp_path):
+    engine_or_skip()
+    url = opensearch_index_url
+    for desk, words in (("a", ("Apples", "Apricots")), ("b", ("Bananas",))):
+        for number, word in enumerate(words):
+            write_seed_article(tmp_path / desk, f"{desk}{number}.txt", "2021-01-0" + str(number + 1),
+                               f"KABUL: {word} were sold.")
+        done = run("index", str(tmp_path / desk), "--index", url, "--origin", desk)
+        assert done.returncode == 0 and f"added {len(words)}" in done.stdout, done.stderr
+    (tmp_path / "a" / "a1.txt").unlink()
+    synced = run("index", "--index", url, "--origin", "a")  # no PATH: desk a's own folder
+    assert "removed 1" in synced.stdout and "unchanged 1" in synced.stdout, synced.stderr
+    rebuilt = run("index", "--rebuild", "--index", url, "--origin", "a")
+    assert rebuilt.returncode == 0 and "added 1" in rebuilt.stdout, rebuilt.stderr
+    stats = json.loads(run("stats", "--json", "--index", url).stdout)
+    assert stats["articles"] == 2  # a0 and desk b's b0, which neither run touched
+    assert run("search", "bananas", "--index", url).returncode == 0

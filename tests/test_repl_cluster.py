@@ -3,6 +3,8 @@ no default-index building for a cluster, and a whole session on a real node."""
 
 from __future__ import annotations
 
+import opensearch_support
+import pytest
 from prompt_toolkit.completion import CompleteEvent
 from prompt_toolkit.document import Document
 
@@ -69,3 +71,41 @@ def test_an_unreachable_cluster_is_an_error_line_and_the_session_goes_on():
     errors = [line for line in echoed if "error" in line]
     assert len(errors) == 1 and "127.0.0.1:1" in errors[0] and "internal error" not in errors[0]
     assert any(":timeline" in text for text in echoed)
+
+
+@pytest.fixture(scope="module")
+def corpus_on_cluster(opensearch_url, tmp_path_factory):
+    """The REPL tests' small corpus in a fresh index on the node; removed afterwards."""
+    engine_or_skip()
+    import searchkit
+
+    name = opensearch_support.unique_index_name("searchkit-test-repl")
+    url = opensearch_support.index_location(opensearch_url, name)
+    try:
+        report = searchkit.index_folder([write_corpus(tmp_path_factory.mktemp("corpus"))], url)
+        assert report.added == 15 and not report.failures
+        yield url
+    finally:
+        opensearch_support.delete_indexes(opensearch_url, name)
+
+
+def test_a_session_on_a_cluster(corpus_on_cluster):
+    keys = f"afghanistan{ENTER}:open 1{ENTER}:sort date{ENTER}:facets{ENTER}:timeline{ENTER}:stats{ENTER}{CTRL_D}"
+    code, echoed, paged = drive(corpus_on_cluster, keys)
+    assert code == 0
+    assert echoed[0].startswith(f"searchkit · {corpus_on_cluster} ·")
+    shown = "\n".join(echoed + paged)
+    assert "error" not in shown, shown
+    assert "articles match" in shown and "15 articles" in shown
+    assert "William Burns" in shown  # from :open 1 or the facets
+
+
+def test_completion_reads_names_from_a_cluster(corpus_on_cluster):
+    vocabulary = Vocabulary()
+    vocabulary.load_in_background(corpus_on_cluster).join(30)
+    assert vocabulary.error is None, vocabulary.error
+    assert "William Burns" in vocabulary.names["person"]
+    document = Document('person:"Wil', len('person:"Wil'))
+    found = SearchCompleter(vocabulary).get_completions(document, CompleteEvent(completion_requested=True))
+    assert 'William Burns"' in [completion.text for completion in found]
+    assert vocabulary.words  # frequent title words, for bare-word completion
