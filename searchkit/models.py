@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 
 ENTITY_KINDS = ("person", "org", "place")
 
-# Where an article's date came from (its provenance).
-DATE_SOURCES = ("header", "meta", "json-ld", "time-tag", "url", "text", "field")
+# Where an article's date came from (its provenance). "field": a date field of a
+# structured record (JSON Lines, NITF/NewsML-G2, a feed entry); "warc": a WARC
+# record's capture date (WARC-Date), used only when the page itself gives none.
+DATE_SOURCES = ("header", "meta", "json-ld", "time-tag", "url", "text", "field", "warc")
 
 
 @dataclass(frozen=True)
