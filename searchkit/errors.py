@@ -27,7 +27,7 @@ class ArticleParseError(SearchkitError):
 
 
 class IndexNotFound(SearchkitError):
-    hint = "build it first with: searchkit index [PATH…] --index DIR"
+    hint = "build it first with: searchkit index [PATH…] --index DIR|URL"
 
 
 class SchemaMismatch(SearchkitError):

@@ -173,15 +173,17 @@ class OpenSearchIndex:
         return self._update(self.name, paths, progress, extract_entities, workers)
 
     def rebuild(self, paths: Iterable[str | os.PathLike] | None = None,
-                progress: Callable[[int, int], None] | None = None, **options) -> IndexReport:
+                progress: Callable[[int, int], None] | None = None, shards: int | None = None,
+                replicas: int | None = None, **options) -> IndexReport:
         """Fill a new physical index from `paths` (and the other machines' articles,
-        copied), then switch the name to it: searches see the old index until then."""
+        copied), then switch the name to it: searches see the old index until then.
+        Shards and replicas: as given, else as the old index has them."""
         with self._errors():
             old = self._physical()
             settings = self.client.indices.get_settings(index=self.name) if old else {}
             index = next(iter(settings.values()), {}).get("settings", {}).get("index", {})
-            new = self._new_physical(int(index.get("number_of_shards", 1)),
-                                     int(index.get("number_of_replicas", 0)))
+            new = self._new_physical(shards or int(index.get("number_of_shards", 1)),
+                                     replicas if replicas is not None else int(index.get("number_of_replicas", 0)))
             meta = self._meta() if old else {}
             if old:
                 self._copy_other_origins(new)
