@@ -147,8 +147,19 @@ def test_an_external_entity_in_a_feed_reads_and_fetches_nothing(tmp_path):
     assert connections == []
 
 
+@pytest.mark.parametrize("encoding, title", [("gb2312", "中文新闻"), ("shift_jis", "日本のニュース"),
+                                             ("windows-1252", "Café “quoted”")])
+def test_a_feed_in_a_legacy_encoding_is_read(encoding, title):
+    feed = rss(f"<item><title>{title}</title><description>{TEXT}</description></item>")
+    feed = feed.replace('<?xml version="1.0"?>', f'<?xml version="1.0" encoding="{encoding}"?>')
+    (article,) = parse(feed.encode(encoding))
+    assert article.title == title and article.warnings == ()
+
+
 @pytest.mark.parametrize("data, reason", [
     (rss(""), "the feed has no entries"),
+    (rss("").replace('"1.0"?>', '"1.0" encoding="no-such-codec"?>'),
+     "unknown encoding: no-such-codec; not readable"),
     ("<html><body>a page</body></html>", "root element <html> is not RSS or Atom"),
 ])
 def test_a_file_that_is_not_a_usable_feed_is_one_failure(data, reason):

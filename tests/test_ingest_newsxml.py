@@ -7,6 +7,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from searchkit.ingest.newsxml import is_news_xml, parse_news_xml
 from searchkit.models import Article, Failure
@@ -205,3 +207,13 @@ def test_an_external_dtd_and_parameter_entities_are_never_fetched():
 def test_unreadable_xml_is_one_failure(data, reason):
     (failure,) = parse(data)
     assert reason in failure.reason
+
+
+@settings(max_examples=60, deadline=None)
+@given(name=st.sampled_from(["story.nitf.xml", "story-ns.nitf.xml", "message.newsml.xml"]),
+       cut=st.integers(0, 6000), junk=st.binary(max_size=12))
+def test_a_damaged_file_never_raises(name, cut, junk):
+    data = (FIXTURES / name).read_bytes()
+    cut %= len(data)
+    items = parse(data[:cut] + junk + data[cut + len(junk):])
+    assert all(isinstance(item, (Article, Failure)) for item in items)

@@ -248,6 +248,16 @@ def test_a_decompression_bomb_member_is_refused_and_the_next_record_read():
     assert len(articles(items)) == 3
 
 
+@pytest.mark.parametrize("compress", [False, True], ids=["warc", "warc.gz"])
+def test_a_warc_cut_anywhere_keeps_the_records_before_the_cut(compress):
+    data, offsets = three_pages(compress)
+    for cut in range(1, len(data), max(1, len(data) // 40)):
+        items = parse(data[:cut])
+        complete = sum(1 for start in offsets[1:] if start <= cut)
+        assert len(articles(items)) >= complete
+        assert all(isinstance(item, (Article, Failure)) for item in items)
+
+
 def test_offsets_of_a_slice_count_from_the_start_of_the_file():
     data, offsets = three_pages()
     at = data.index(b"Content-Length: ", offsets[2])

@@ -28,10 +28,11 @@ from ..errors import ArticleParseError
 
 _ENTITY_DECL = tuple("<!ENTITY".encode(codec) for codec in ("utf-8", "utf-16-le", "utf-16-be"))
 _HEAD_JUNK = re.compile(r"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>|\s+", re.DOTALL)
+_DECLARED = re.compile(rb"""^(\s*<\?xml[^>]*?encoding\s*=\s*["'])([A-Za-z0-9._:-]+)(["'])""")
 _ROOT = re.compile(r"<([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)")
 
 
-class EntitiesRefused(ValueError):
+class EntitiesRefused(Exception):
     """The document declares entities: refused, nothing expanded or fetched."""
 
 
@@ -75,15 +76,44 @@ def _lxml_tree(data: bytes) -> ET.Element:
     return root
 
 
+def _to_utf8(data: bytes, where: str) -> bytes:
+    """A document in a multi-byte encoding expat cannot read (GB2312, Shift_JIS…),
+    decoded with Python's codec and declared again as UTF-8."""
+    declared = _DECLARED.match(data)
+    if declared is None:
+        raise ArticleParseError(where, "encoding not readable")
+    name = declared[2].decode("ascii")
+    try:
+        text = data.decode(name, errors="replace")
+    except LookupError:
+        raise ArticleParseError(where, f"unknown encoding {name!r}") from None
+    return _DECLARED.sub(rb"\1utf-8\3", text.encode("utf-8"), count=1)
+
+
+def _strict(data: bytes, where: str) -> tuple[ET.Element | None, str]:
+    """(root, "") with expat, or (None, why the document is not well-formed)."""
+    try:
+        return _expat_tree(data), ""
+    except EntitiesRefused as exc:
+        raise ArticleParseError(where, str(exc)) from None
+    except expat.ExpatError as exc:
+        return None, f"{expat.ErrorString(exc.code)} at line {exc.lineno}, column {exc.offset + 1}"
+
+
 def parse_xml(data: bytes, where: str) -> tuple[ET.Element, tuple[str, ...]]:
     """The root element and warnings. Raises ArticleParseError when the document
     declares entities or has nothing readable."""
     try:
-        return _expat_tree(data), ()
-    except EntitiesRefused as exc:
-        raise ArticleParseError(where, str(exc)) from None
-    except expat.ExpatError as exc:
-        problem = f"{expat.ErrorString(exc.code)} at line {exc.lineno}, column {exc.offset + 1}"
+        root, problem = _strict(data, where)
+    except ValueError as exc:  # pyexpat: "multi-byte encodings are not supported"
+        if "multi-byte" not in str(exc):
+            raise
+        data = _to_utf8(data, where)
+        root, problem = _strict(data, where)
+    except LookupError as exc:  # an encoding Python does not know either
+        raise ArticleParseError(where, f"{exc}; not readable") from None
+    if root is not None:
+        return root, ()
     if any(marker in data for marker in _ENTITY_DECL):
         raise ArticleParseError(
             where, f"not well-formed XML ({problem}) that declares entities; refused unread")
