@@ -13,7 +13,6 @@ applies deletions and commits. Small jobs run here, in one process.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import os
 import time
@@ -24,7 +23,7 @@ from whoosh.index import TOC, LockError, clean_files
 
 from ..errors import ArticleParseError, IndexLocked
 from ..ingest.discover import Source, Walk
-from ..ingest.load import parse_source, read_source
+from ..ingest.load import content_hash, parse_source, read_source
 from ..models import Article, Failure, IndexReport
 from .documents import article_document, article_entities
 from .fastindex import speed_up, toc_schema
@@ -111,7 +110,7 @@ def prepare_file(source: Source, previous: tuple[str, int] | None,
         data = read_source(source)
     except ArticleParseError as exc:
         return FileResult(source.path, "failed", failures=[Failure(exc.path, exc.reason)]), []
-    digest = hashlib.sha1(data).hexdigest()
+    digest = content_hash(source, data)
     if previous and previous[0] == digest:
         return FileResult(source.path, "unchanged", previous[1]), []
     articles: list[Article] = []

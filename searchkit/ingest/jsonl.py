@@ -1,8 +1,13 @@
 """JSON Lines: one article per line.
 
 Keys: `text` (or `body`) required; optional `id`, `title`, `date`, `url`,
-`source`, `author`/`authors`, `dateline`. A broken line is reported with its
-line number and the other lines still load.
+`source`, `author`/`authors`, `dateline` (a field mapping can name other keys:
+see columns.py). A broken line is reported with its line number and the other
+lines still load.
+
+Ids: the line's `id`, else `REL#LINE` (REL: the file's path relative to the
+base folder, LINE counted from 1); an `id` that an earlier line of the file
+already used gives `REL#LINE` too, with a warning.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from dataclasses import replace
 from ..analysis.datelines import parse_dateline, split_dateline
 from ..analysis.dates import DateError, date_warnings, parse_date
 from ..models import Article, Failure
+from .columns import remap_keys
+from .records import RecordIds
 from .text import derive_title
 
 
@@ -34,8 +41,10 @@ def _text_field(row: dict, key: str) -> str | None:
     return value if isinstance(value, str) else str(value)
 
 
-def article_from_row(row: dict, path: str, lineno: int) -> Article:
-    """Build an Article from one decoded JSON object. Raises ValueError with a reason."""
+def article_from_row(row: dict, path: str, lineno: int, rel: str | None = None) -> Article:
+    """Build an Article from one decoded JSON object. Raises ValueError with a reason.
+
+    The id is the row's `id`, else `REL#LINENO` (`rel` defaults to `path`)."""
     if not isinstance(row, dict):
         raise ValueError("not a JSON object")
     body = _text_field(row, "text") or _text_field(row, "body") or ""
@@ -58,7 +67,7 @@ def article_from_row(row: dict, path: str, lineno: int) -> Article:
     else:
         place, _ = split_dateline(body)
     title = (_text_field(row, "title") or "").strip()
-    article_id = (_text_field(row, "id") or "").strip() or f"{path}#{lineno}"
+    article_id = (_text_field(row, "id") or "").strip() or f"{rel or path}#{lineno}"
     return Article(
         id=article_id.strip(),
         body=body.strip(),
@@ -89,22 +98,28 @@ def _scrub(value):
     return value
 
 
-def _load_row(line: str, path: str, lineno: int) -> Article:
-    row = json.loads(line)
-    if "\\u" in line.lower() and _SURROGATE.search(json.dumps(row, ensure_ascii=False)):
-        article = article_from_row(_scrub(row), path, lineno)
-        note = f"{path}:{lineno}: lone UTF-16 surrogate escapes replaced with \ufffd"
+def load_object(row, path: str, number: int, rel: str, fields=(), scrub: bool = True) -> Article:
+    """article_from_row for a decoded JSON value, after the field mapping, with
+    lone surrogates replaced (when `scrub` says the text may hold some)."""
+    row = remap_keys(row, fields)
+    if scrub and _SURROGATE.search(json.dumps(row, ensure_ascii=False)):
+        article = article_from_row(_scrub(row), path, number, rel)
+        note = f"{path}:{number}: lone UTF-16 surrogate escapes replaced with \ufffd"
         return replace(article, warnings=(note,) + article.warnings)
-    return article_from_row(row, path, lineno)
+    return article_from_row(row, path, number, rel)
 
 
-def parse_jsonl(text: str, path: str) -> Iterator[Article | Failure]:
-    """Yield an Article per good line and a Failure (with the line number) per bad one."""
+def parse_jsonl(text: str, path: str, rel: str | None = None, fields=()) -> Iterator[Article | Failure]:
+    """Yield an Article per good line and a Failure (with the line number) per bad one.
+    `rel` (default `path`) makes the ids of lines without one; `fields` is a field mapping."""
+    rel = rel or path
+    ids = RecordIds(path)
     for lineno, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            yield _load_row(line, path, lineno)
+            article = load_object(json.loads(line), path, lineno, rel, fields, "\\u" in line.lower())
+            yield ids.claim(article, article.id, f"{rel}#{lineno}", f"line {lineno}")
         except json.JSONDecodeError as exc:
             yield Failure(path, f"line {lineno}: broken JSON ({exc.msg} at column {exc.colno})")
         except RecursionError:
