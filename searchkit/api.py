@@ -11,7 +11,7 @@ import hashlib
 import os
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -168,12 +168,18 @@ class SearchIndex:
     def update(self, paths: Iterable[str | os.PathLike] | None = None,
                progress: Callable[[int, int], None] | None = None,
                wait: float | None = 0.0, on_wait: Callable[[], None] | None = None,
-               extract_entities: bool = True, workers: int | None = None) -> IndexReport:
+               extract_entities: bool = True, workers: int | None = None,
+               fields: Mapping[str, str] | None = None) -> IndexReport:
         """Bring the index in line with the files below `paths` (default: its roots).
 
         Large jobs use several processes: `workers=0` keeps to this one and
         `workers=N` forces N. `extract_entities=False` skips the people,
         organisations and places (to measure what extraction costs).
+
+        `fields` names the CSV column or JSON key of an article field, over the
+        usual names: {"text": "content", "date": "pubdate"}. The index keeps it
+        for the next updates (None: the mapping given before; {}: none); files
+        it applies to are read again when it changes.
 
         Only one process writes at a time: while another does, wait up to `wait`
         seconds (None: as long as it takes; on_wait is called once when the wait
@@ -181,15 +187,20 @@ class SearchIndex:
         from .index.locking import writing
         from .index.store import read_meta, write_meta
         from .index.writer import update_index
+        from .ingest.columns import check_fields
         from .ingest.discover import discover
 
         paths = list(paths) if paths is not None else self.roots
         if not paths:
             raise SearchkitError("nothing to index", hint="name a file or folder: searchkit index PATH")
+        mapping = check_fields(fields) if fields is not None else None
         with writing(self.path, wait=wait, on_wait=on_wait):
-            walk = discover(paths)
+            meta = read_meta(self.path)
+            if mapping is None:
+                mapping = tuple((str(name), str(column)) for name, column in meta.get("fields", []))
+            walk = discover(paths, base=meta.get("id_base"), fields=dict(mapping))
             aliases, digest = self._aliases()
-            reextract = read_meta(self.path).get("aliases_sha1", "") != digest
+            reextract = meta.get("aliases_sha1", "") != digest
             self._ix = self._ix.refresh()
             report = update_index(self._ix, walk, progress,
                                   extract_entities=extract_entities, workers=workers,
@@ -197,6 +208,8 @@ class SearchIndex:
             self._ix = self._ix.refresh()
             meta = read_meta(self.path)
             meta["roots"] = sorted(set(meta.get("roots", [])) | set(walk.roots))
+            meta["id_base"] = meta.get("id_base") or walk.base or None  # ids are relative to it, for good
+            meta["fields"] = [list(pair) for pair in mapping]
             meta["aliases_sha1"] = digest
             write_meta(self.path, meta)
         return report
@@ -324,10 +337,14 @@ def create_index(path: str | os.PathLike = "index", trust: bool = False, **optio
 
 
 def index_folder(paths: Iterable[str | os.PathLike], index_path: str | os.PathLike = "index",
-                 rebuild: bool = False, trust: bool = False, **options) -> IndexReport:
+                 rebuild: bool = False, trust: bool = False, fields: Mapping[str, str] | None = None,
+                 **options) -> IndexReport:
     """Index files into `index_path` (a folder or a cluster URL), creating it when needed.
     On a cluster, rebuild fills a new index and then switches to it (searchers never
-    see it half-built)."""
+    see it half-built). `fields`: see SearchIndex.update (folders only, for now)."""
+    if fields is not None and is_cluster(index_path):
+        raise SearchkitError("a field mapping is not supported on a cluster index yet",
+                             hint="index into a folder, or name the columns text, title, date…")
     if rebuild and is_cluster(index_path):
         with _cluster().open_or_create(index_path, **options) as ix:
             return ix.rebuild(paths)
@@ -336,6 +353,6 @@ def index_folder(paths: Iterable[str | os.PathLike], index_path: str | os.PathLi
     else:
         ix = SearchIndex.open_or_create(index_path, trust=trust, **options)
     with ix:
-        return ix.update(paths)
+        return ix.update(paths) if fields is None else ix.update(paths, fields=fields)
 
 
