@@ -59,6 +59,14 @@ def _count(least: int):
     return parse
 
 
+def _field(text: str) -> tuple[str, str]:
+    """An argparse type: FIELD=COLUMN (`--field text=content`)."""
+    name, equals, column = text.partition("=")
+    if not equals or not name.strip() or not column.strip():
+        raise argparse.ArgumentTypeError(f"FIELD=COLUMN, e.g. text=content, not {text!r}")
+    return name.strip(), column.strip()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="searchkit",
@@ -89,6 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="build the index anew (on a cluster: a new index, switched to when complete)")
     index.add_argument("--aliases", metavar="FILE",
                        help="entity alias file to merge and suppress names (copied into the index)")
+    index.add_argument("--field", type=_field, action="append", metavar="FIELD=COLUMN",
+                       help="the CSV column or JSON key of an article field, e.g. text=content "
+                            "(repeatable; kept by the index for later runs)")
     index.add_argument("--json", action="store_true", help="the summary as JSON")
     index.add_argument("--no-wait", action="store_true",
                        help="stop with an error instead of waiting while another 'searchkit index' writes")
@@ -285,7 +296,7 @@ def cmd_index(args) -> int:
         print(f"searchkit: another 'searchkit index' is writing to {args.index}; waiting for it "
               "to finish (Ctrl-C to stop)", file=sys.stderr, flush=True)
 
-    options, progress = _options(args), _Progress()
+    options, fields, progress = _options(args), _fields(args), _Progress()
     with index_lock(args.index, wait=0.0 if args.no_wait else None, on_wait=waiting):
         ix = _open_to_write(args, options)
         paths = args.paths or ix.roots or [DEFAULT_INPUT]
@@ -294,7 +305,7 @@ def cmd_index(args) -> int:
         try:
             with ix:
                 write = ix.rebuild if args.rebuild else ix.update
-                report = write(paths, progress=progress)
+                report = write(paths, progress=progress, **fields)
         finally:
             progress.close()
     if args.json:
@@ -307,6 +318,19 @@ def cmd_index(args) -> int:
         for line in format_report(report, color=use_color(sys.stderr)).splitlines():
             print(line, file=sys.stderr if line.startswith(("warning:", "failed:")) else sys.stdout)
     return EXIT_PARTIAL if report.failures else EXIT_OK
+
+
+def _fields(args) -> dict:
+    """The --field mapping as update()'s `fields` (none given: the index's own)."""
+    from .api import is_cluster
+    from .errors import SearchkitError
+
+    if not args.field:
+        return {}
+    if is_cluster(args.index):
+        raise SearchkitError("--field: not supported on a cluster index yet",
+                             hint="index into a folder, or name the columns text, title, date…")
+    return {"fields": dict(args.field)}
 
 
 def _open_to_write(args, options: dict):
