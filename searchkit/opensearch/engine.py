@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 
 from ..errors import ArticleNotFound, SchemaMismatch, SearchkitError
 from ..models import Facet, FullArticle, IndexReport, IndexStats, Results, TimelineBucket
-from .client import cluster_errors, connect
+from .client import WHOLE, cluster_errors, connect, retrying
 from .location import parse_location
 from .mapping import OS_SCHEMA_VERSION, index_body
 from . import queries, results
@@ -232,7 +232,7 @@ class OpenSearchIndex:
     # -- reading ---------------------------------------------------------
     def _search(self, body: dict, **params) -> dict:
         with self._errors():
-            return self.client.search(index=self.name, body=body, params=params or None)
+            return retrying(self.client.search, index=self.name, body=body, params={**WHOLE, **params})
 
     def search(self, query: str, limit: int = 10, page: int = 1, sort: str = "relevance",
                syntax: bool = True, facets: int = 0, snippets: bool = True, today=None,

@@ -16,6 +16,7 @@ from ..search.related import entity_query
 from ..search.searcher import FALLBACK_WARNING
 from ..search.suggest import SUGGEST_BELOW
 from . import results
+from .client import WHOLE, retrying
 from .compile import compile_query, recency_query
 
 MAX_WINDOW = 10_000  # OpenSearch's index.max_result_window
@@ -106,7 +107,8 @@ def iter_hits(ix, text: str, sort: str, syntax: bool, today, recency: float, sni
     terms = _terms(tree, snippets)
     query = _scored(tree, today, recency)
     with ix._errors():
-        pit = ix.client.create_pit(index=ix.name, params={"keep_alive": "5m"})["pit_id"]
+        pit = retrying(ix.client.create_pit, index=ix.name,
+                       params={"keep_alive": "5m", "allow_partial_pit_creation": "false"})["pit_id"]
     try:
         after, rank = None, 0
         while True:
@@ -115,7 +117,7 @@ def iter_hits(ix, text: str, sort: str, syntax: bool, today, recency: float, sni
             if after is not None:
                 body["search_after"] = after
             with ix._errors():
-                page = ix.client.search(body=body)["hits"]["hits"]
+                page = retrying(ix.client.search, body=body, params=WHOLE)["hits"]["hits"]
             for hit in page:
                 rank += 1
                 yield results.to_hit(hit["_source"], hit.get("_score"), rank, terms)
@@ -129,7 +131,7 @@ def iter_hits(ix, text: str, sort: str, syntax: bool, today, recency: float, sni
 
 def _count(ix, tree) -> int:
     with ix._errors():
-        return ix.client.count(index=ix.name, body={"query": compile_query(tree)})["count"]
+        return retrying(ix.client.count, index=ix.name, body={"query": compile_query(tree)})["count"]
 
 
 def _matches(text: str | None, syntax: bool, today=None) -> dict:

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator
 from ..index.writer import _Tally, choose_workers, prepare_file_safely, vanished_paths
 from ..ingest.discover import Walk
 from ..models import Failure, IndexReport
+from .client import WHOLE, retrying
 from .mapping import document_id, opensearch_document
 
 BULK_DOCS = 500
@@ -48,7 +49,7 @@ def known_files(client, index: str, origin: str) -> dict[str, tuple[str, int]]:
     }
     files: dict[str, tuple[str, int]] = {}
     while True:
-        found = client.search(index=index, body=body)["aggregations"]["files"]
+        found = retrying(client.search, index=index, body=body, params=WHOLE)["aggregations"]["files"]
         for bucket in found["buckets"]:
             path, digest = bucket["key"]["path"], bucket["key"]["hash"]
             count, expected = bucket["doc_count"], bucket["articles"]["value"] or 0
@@ -123,8 +124,8 @@ def delete_matching(client, index: str, query: dict) -> int:
 
     deleted = 0
     while True:
-        found = client.search(index=index, body={"query": query, "size": SCAN_PAGE, "_source": False},
-                              params={"request_cache": "false"})["hits"]["hits"]
+        found = retrying(client.search, index=index, body={"query": query, "size": SCAN_PAGE, "_source": False},
+                         params={**WHOLE, "request_cache": "false"})["hits"]["hits"]
         if not found:
             return deleted
         actions = ({"_op_type": "delete", "_index": hit["_index"], "_id": hit["_id"]} for hit in found)
