@@ -304,8 +304,10 @@ def cmd_index(args) -> int:
             ix.set_aliases(args.aliases)
         try:
             with ix:
-                write = ix.rebuild if args.rebuild else ix.update
-                report = write(paths, progress=progress, **fields)
+                if args.rebuild:
+                    report = ix.rebuild(paths, progress=progress, **fields, **_layout(args))
+                else:
+                    report = ix.update(paths, progress=progress, **fields)
         finally:
             progress.close()
     if args.json:
@@ -322,15 +324,12 @@ def cmd_index(args) -> int:
 
 def _fields(args) -> dict:
     """The --field mapping as update()'s `fields` (none given: the index's own)."""
-    from .api import is_cluster
-    from .errors import SearchkitError
+    return {"fields": dict(args.field)} if args.field else {}
 
-    if not args.field:
-        return {}
-    if is_cluster(args.index):
-        raise SearchkitError("--field: not supported on a cluster index yet",
-                             hint="index into a folder, or name the columns text, title, date…")
-    return {"fields": dict(args.field)}
+
+def _layout(args) -> dict:
+    """--shards / --replicas for a cluster rebuild (else the old index's)."""
+    return {name: getattr(args, name) for name in ("shards", "replicas") if getattr(args, name, None) is not None}
 
 
 def _open_to_write(args, options: dict):

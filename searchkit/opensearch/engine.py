@@ -16,7 +16,7 @@ import hashlib
 import os
 import socket
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from ..errors import ArticleNotFound, SchemaMismatch, SearchkitError
 from ..models import Facet, FullArticle, IndexReport, IndexStats, Results, TimelineBucket
@@ -168,9 +168,10 @@ class OpenSearchIndex:
     def update(self, paths: Iterable[str | os.PathLike] | None = None,
                progress: Callable[[int, int], None] | None = None, wait: float | None = 0.0,
                on_wait: Callable[[], None] | None = None, extract_entities: bool = True,
-               workers: int | None = None) -> IndexReport:
-        """Bring this origin's articles in line with the files below `paths`."""
-        return self._update(self.name, paths, progress, extract_entities, workers)
+               workers: int | None = None, fields: Mapping[str, str] | None = None) -> IndexReport:
+        """Bring this origin's articles in line with the files below `paths`;
+        `fields` as SearchIndex.update (kept per origin for the next runs)."""
+        return self._update(self.name, paths, progress, extract_entities, workers, fields)
 
     def rebuild(self, paths: Iterable[str | os.PathLike] | None = None,
                 progress: Callable[[int, int], None] | None = None, shards: int | None = None,
@@ -192,7 +193,7 @@ class OpenSearchIndex:
                 "aliases_sha1": {}}, new)
         paths = list(paths) if paths is not None else list(meta.get("roots", {}).get(self.origin, []))
         report = self._update(new, paths, progress, options.get("extract_entities", True),
-                              options.get("workers"))
+                              options.get("workers"), options.get("fields"))
         with self._errors():
             self._switch(new, old)
         return report
@@ -204,7 +205,9 @@ class OpenSearchIndex:
         if self.client.count(index=self.name, body={"query": others})["count"]:
             helpers.reindex(self.client, self.name, new, query={"query": others}, chunk_size=500)
 
-    def _update(self, index: str, paths, progress, extract_entities: bool, workers) -> IndexReport:
+    def _update(self, index: str, paths, progress, extract_entities: bool, workers,
+                fields: Mapping[str, str] | None = None) -> IndexReport:
+        from ..ingest.columns import check_fields
         from ..ingest.discover import discover
         from .writer import sync
 
@@ -212,7 +215,9 @@ class OpenSearchIndex:
         paths = list(paths) if paths is not None else list(meta.get("roots", {}).get(self.origin, []))
         if not paths:
             raise SearchkitError("nothing to index", hint="name a file or folder: searchkit index PATH")
-        walk = discover(paths)
+        mapping = check_fields(fields) if fields is not None else tuple(
+            (str(name), str(column)) for name, column in meta.get("fields", {}).get(self.origin, []))
+        walk = discover(paths, base=meta.get("id_base", {}).get(self.origin), fields=dict(mapping))
         aliases, digest = self._aliases(meta)
         applied = meta.get("aliases_sha1", {}).get(self.origin, "")
         with self._errors():
@@ -221,6 +226,9 @@ class OpenSearchIndex:
             meta = self._index_meta(index)
             roots = meta.setdefault("roots", {})
             roots[self.origin] = sorted(set(roots.get(self.origin, [])) | set(walk.roots))
+            bases = meta.setdefault("id_base", {})
+            bases[self.origin] = bases.get(self.origin) or walk.base or None  # ids are relative to it
+            meta.setdefault("fields", {})[self.origin] = [list(pair) for pair in mapping]
             meta.setdefault("aliases_sha1", {})[self.origin] = digest
             self._write_meta(meta, index)
         return report
