@@ -189,3 +189,18 @@ def test_origins_sync_and_rebuild_apart(opensearch_index_url, tmp_path):
     stats = json.loads(run("stats", "--json", "--index", url).stdout)
     assert stats["articles"] == 2  # a0 and desk b's b0, which neither run touched
     assert run("search", "bananas", "--index", url).returncode == 0
+
+
+def test_a_field_mapping_and_a_rebuild_layout_reach_the_cluster(opensearch_index_url, tmp_path):
+    engine_or_skip()
+    url = opensearch_index_url
+    (tmp_path / "desk.csv").write_text("key,headline,story\n1,Harvest,KABUL: Pomegranates were sold.\n",
+                                       encoding="utf-8")
+    done = run("index", str(tmp_path), "--index", url, "--field", "text=story", "--field", "id=key")
+    assert done.returncode == 0 and "added 1" in done.stdout, done.stderr
+    assert run("search", "pomegranates", "--index", url).returncode == 0
+    rebuilt = run("index", "--rebuild", "--index", url, "--shards", "2")  # the mapping is kept
+    assert rebuilt.returncode == 0 and "added 1" in rebuilt.stdout, rebuilt.stderr
+    settings = opensearch_support.request("GET", url.replace("opensearch://", "http://") + "/_settings")
+    assert [body["settings"]["index"]["number_of_shards"] for body in settings.values()] == ["2"]
+    assert run("search", "pomegranates", "--index", url).returncode == 0
