@@ -341,18 +341,16 @@ def index_folder(paths: Iterable[str | os.PathLike], index_path: str | os.PathLi
                  **options) -> IndexReport:
     """Index files into `index_path` (a folder or a cluster URL), creating it when needed.
     On a cluster, rebuild fills a new index and then switches to it (searchers never
-    see it half-built). `fields`: see SearchIndex.update (folders only, for now)."""
-    if fields is not None and is_cluster(index_path):
-        raise SearchkitError("a field mapping is not supported on a cluster index yet",
-                             hint="index into a folder, or name the columns text, title, date…")
+    see it half-built). `fields`: see SearchIndex.update."""
+    mapping = {} if fields is None else {"fields": fields}
     if rebuild and is_cluster(index_path):
         with _cluster().open_or_create(index_path, **options) as ix:
-            return ix.rebuild(paths)
+            return ix.rebuild(paths, **mapping)
     if rebuild:
         ix = SearchIndex.create(index_path, trust=trust, **options)
     else:
         ix = SearchIndex.open_or_create(index_path, trust=trust, **options)
     with ix:
-        return ix.update(paths) if fields is None else ix.update(paths, fields=fields)
+        return ix.update(paths, **mapping)
 
 
