@@ -415,7 +415,8 @@ def test_export_passes_the_10000_hit_window(tmp_path, opensearch_index_url):
     folder.mkdir()
     with (folder / "notes.jsonl").open("w", encoding="utf-8") as out:
         for n in range(count):
-            out.write(json.dumps({"id": f"note-{n}", "title": f"Note {n}", "date": f"2020-{1 + n % 12:02d}-{1 + n % 28:02d}",
+            day = f"2020-{1 + n % 12:02d}-{1 + n % 28:02d}"
+            out.write(json.dumps({"id": f"note-{n}", "title": f"Note {n}", "date": day,
                                   "text": f"Market note {n}: wheat and corn traded."}) + "\n")
     with searchkit.SearchIndex.create(opensearch_index_url) as ix:
         report = ix.update([folder], extract_entities=False)
