@@ -148,9 +148,8 @@ def translate(exc: Exception, location: Location) -> SearchkitError:
 
 def _rejection_hint(reason: str) -> str:
     if "maxClauseCount" in reason or "too many clauses" in reason.lower():
-        return ("the query has too many clauses (a word counts once per field, a wildcard or fuzzy word once "
-                "per word it matches): use fewer words or longer patterns, or raise the nodes' "
-                "indices.query.bool.max_clause_count")
+        return ("the query has too many clauses (each word counts once per field it is searched in): "
+                "use fewer words, or raise the nodes' indices.query.bool.max_clause_count")
     if "missing shards" in reason:
         return "a node holding every copy of some shards is down: start it again (replicas keep an index answering)"
     if "circuit_breaking" in reason or "Data too large" in reason:
