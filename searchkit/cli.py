@@ -17,7 +17,7 @@ import sys
 
 EXIT_OK, EXIT_NO_MATCH, EXIT_ERROR, EXIT_PARTIAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 COMMANDS = ("search", "index", "stats", "show", "entities", "timeline", "repl", "cooccur", "similar",
-            "explain")
+            "explain", "optimize")
 DEFAULT_INDEX = "index"
 DEFAULT_INPUT = "seeds"
 PASSWORD_ENV = "SEARCHKIT_OPENSEARCH_PASSWORD"
@@ -109,6 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="cluster only: the machine these files belong to; a sync removes only "
                             "its own articles (default: $SEARCHKIT_ORIGIN, else this machine's host name)")
     _add_index_option(index)
+
+    optimize = sub.add_parser("optimize", help="merge the index's segments: faster searches on a large index")
+    optimize.add_argument("--segments", type=_count(1), default=1, metavar="N",
+                          help="merge into at most N segments (default 1)")
+    _add_index_option(optimize)
 
     stats = sub.add_parser("stats", help="article count, date span, top entities")
     stats.add_argument("--json", action="store_true")
@@ -360,6 +365,18 @@ def cmd_stats(args) -> int:
     return EXIT_OK
 
 
+def cmd_optimize(args) -> int:
+    from .errors import SearchkitError
+
+    with _open(args) as ix:
+        if not hasattr(ix, "optimize"):
+            raise SearchkitError("optimize works on an index folder", hint="a cluster merges its own segments")
+        report = ix.optimize(max_segments=args.segments, wait=None)
+    print(f"{report.segments_before} segments -> {report.segments_after} "
+          f"({report.articles_merged:,} articles merged in {report.seconds:.1f} s)")
+    return EXIT_OK
+
+
 def cmd_show(args) -> int:
     with _open(args) as ix:
         article = ix.get(args.id)
@@ -459,6 +476,7 @@ HANDLERS = {
     "cooccur": cmd_cooccur,
     "similar": cmd_similar,
     "explain": cmd_explain,
+    "optimize": cmd_optimize,
 }
 
 

@@ -88,6 +88,24 @@ def segmented_index(tmp_path_factory):
     ix.close()
 
 
+@pytest.fixture(scope="module")
+def optimized_index(segmented_index, tmp_path_factory):
+    """The segmented index merged into one segment by SearchIndex.optimize()."""
+    from searchkit.api import SearchIndex
+
+    path = tmp_path_factory.mktemp("optimized") / "index"
+    shutil.copytree(segmented_index.storage.folder, path)
+    ix = SearchIndex.open(path)
+    assert ix.optimize().segments_after == 1
+    yield ix._ix.refresh()
+    ix.close()
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_scores_match_whoosh_after_a_merge(optimized_index, text):
+    _assert_same(optimized_index, text)
+
+
 def test_the_segmented_index_has_segments_and_deletions(segmented_index):
     with segmented_index.searcher() as searcher:
         reader = searcher.reader()

@@ -37,7 +37,8 @@ PARALLEL_MIN_BYTES = 4 * 1024 * 1024  # below this, starting workers costs more 
 MAX_WORKERS = 4
 MERGE_FACTOR = 8  # segments of one size tier merged together
 MERGE_UNIT = 1000  # articles in a segment of the lowest tier
-MAX_MERGED_ARTICLES = 12_000
+MAX_MERGED_ARTICLES = 12_000  # while indexing; at the end, merging.compact merges on
+COMPACT_AFTER_UPDATE = True
 
 Progress = Callable[[int, int], None]
 
@@ -195,13 +196,13 @@ def merge_tiers(writer, segments: list) -> list:
     return live
 
 
-def commit_writer(writer, segments=(), final: bool = True) -> None:
-    """Commit like Whoosh's writer.commit() (small segments merged), adding
-    `segments` written by worker processes. Files the new state no longer
-    needs are deleted only when `final`: until the update ends, a search that
-    opened an earlier state still finds every file of it."""
+def commit_writer(writer, segments=(), final: bool = True, policy=None) -> None:
+    """Commit like Whoosh's writer.commit() (small segments merged by `policy`,
+    default merge_tiers), adding `segments` written by worker processes. Files
+    the new state no longer needs are deleted only when `final`: until the
+    update ends, a search that opened an earlier state still finds every file of it."""
     try:
-        kept = writer._merge_segments(merge_tiers, None, None)
+        kept = writer._merge_segments(policy or merge_tiers, None, None)
         if writer._added:
             kept.append(writer._finalize_segment())
         else:
@@ -289,6 +290,10 @@ def update_index(ix, walk: Walk, progress: Progress | None = None,
         update_parallel(ix, walk, known, tally, progress, extract_entities, count, aliases)
     else:
         _update_serial(ix, walk, known, tally, progress, extract_entities, aliases)
+    if COMPACT_AFTER_UPDATE:
+        from . import merging
+
+        merging.compact(ix)  # everything is committed: a merge killed now loses nothing
     return IndexReport(
         added=tally.added,
         updated=tally.updated,
