@@ -2,6 +2,7 @@
 
     python benchmarks/speed.py            # full run (about 10-15 minutes on 2 cores)
     python benchmarks/speed.py --quick    # 6,000 Reuters articles and Wikinews, under 2 minutes
+    python benchmarks/speed.py --scale 25 # Reuters 1x against 25x, searchkit only (speed_scale.py)
 
 Corpora: Reuters-21578 (converted on the fly to JSON Lines in a temporary
 folder), a 5x version of it (new ids, lightly perturbed text) and the
@@ -108,11 +109,26 @@ def _corpora(args, tmp: Path):
     yield "wikinews", speed_corpus.read_seeds(), "seeds/*.jsonl is absent"
 
 
+def _scale(args) -> int:
+    import speed_scale
+
+    if args.work:
+        Path(args.work).mkdir(parents=True, exist_ok=True)
+        return speed_scale.run(args.scale, Path(args.work), Path(args.out))
+    with tempfile.TemporaryDirectory(prefix="searchkit-scale-") as tmp:
+        return speed_scale.run(args.scale, Path(tmp), Path(args.out))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="6,000 Reuters articles and Wikinews only")
     parser.add_argument("--out", default=str(HERE / "results"), help="folder for speed.md and speed.json")
+    parser.add_argument("--scale", type=int, metavar="N",
+                        help="instead: Reuters 1x against Nx copies, searchkit only, with growth ratios")
+    parser.add_argument("--work", metavar="DIR", help="with --scale: keep the corpora and indexes in DIR")
     args = parser.parse_args(argv)
+    if args.scale:
+        return _scale(args)
     started = time.time()
     report = {"quick": args.quick, "corpora": {}, "skipped": {}}
     with tempfile.TemporaryDirectory(prefix="searchkit-speed-") as tmp:

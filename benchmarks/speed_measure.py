@@ -4,6 +4,7 @@ peak memory of its whole process tree, warm query latencies, cold starts.
 Also the child's entry point for a searchkit build:
 
     python benchmarks/speed_measure.py build INDEX_DIR [--no-entities] [--workers N] FILE...
+    python benchmarks/speed_measure.py merge INDEX_DIR [--segments N]
 """
 
 from __future__ import annotations
@@ -145,7 +146,27 @@ def _build_main(argv: list[str]) -> int:
     return 0
 
 
+def _merge_main(argv: list[str]) -> int:
+    """Merge an index's segments: into N with --segments N, else by tiers as an update ends."""
+    sys.path.insert(0, str(ROOT))
+    from searchkit.api import SearchIndex
+    from searchkit.index.merging import compact
+
+    with SearchIndex.open(argv[0]) as ix:
+        if "--segments" in argv:
+            report = ix.optimize(max_segments=int(argv[argv.index("--segments") + 1]))
+        else:
+            report = compact(ix._ix)
+    print(json.dumps({"seconds": report.seconds, "segments_before": report.segments_before,
+                      "segments_after": report.segments_after, "merges": report.merges,
+                      "articles": report.articles_merged, **usage()}))
+    return 0
+
+
 if __name__ == "__main__":
     if sys.argv[1:2] == ["build"]:
         sys.exit(_build_main(sys.argv[2:]))
-    sys.exit("usage: speed_measure.py build INDEX_DIR [--no-entities] [--workers N] FILE...")
+    if sys.argv[1:2] == ["merge"]:
+        sys.exit(_merge_main(sys.argv[2:]))
+    sys.exit("usage: speed_measure.py build INDEX_DIR [--no-entities] [--workers N] FILE...\n"
+             "       speed_measure.py merge INDEX_DIR [--segments N]")
