@@ -123,7 +123,7 @@ def page_eval(index_dir: Path, methods, pages: int = 10) -> dict:
     out = {"queries": len(queries), "methods": {}}
     ranked_lists = []
     for query in queries:
-        ranked = [hit.id for hit in ix.search(query.text, limit=400, group=False, snippets=False).hits]
+        ranked = [hit.id for hit in ix.search(query.text, limit=200, group=False, snippets=False).hits]
         ranked_lists.append(ranked)
     for shingle, threshold, weight in methods:
         folded_true = folded_false = unfolded = flooded = shown_pages = 0

@@ -82,7 +82,8 @@ def test_compact_merges_tiers_without_a_size_cap(tmp_path, monkeypatch):
     assert len(ids(index)) == 600
 
 
-def test_an_update_ends_with_its_segments_compacted(tmp_path, monkeypatch):
+def test_an_update_ends_with_its_segments_compacted_when_asked(tmp_path, monkeypatch):
+    monkeypatch.setattr(writing, "COMPACT_AFTER_UPDATE", True)
     monkeypatch.setattr(writing, "BATCH_ARTICLES", PER_FILE)
     monkeypatch.setattr(writing, "MERGE_UNIT", 10)
     monkeypatch.setattr(writing, "MERGE_FACTOR", 3)

@@ -3,12 +3,13 @@
 While indexing, each commit merges small segments by tiers (writer.merge_tiers)
 but never past MAX_MERGED_ARTICLES, so that the build stays linear. Without
 more, a 25x Reuters index ends with 48 segments and every query term is
-looked up in each. So, once an update has committed everything, `compact`
-merges on by the same tiers with no size cap (MERGE_FACTOR segments of one
-tier into one of the next), a group per commit: each article is merged about
-once more, and the index keeps at most MERGE_FACTOR - 1 segments per tier
-(a few for half a million articles). `SearchIndex.optimize()` merges
-everything into `max_segments` (default one).
+looked up in each. `compact` merges on by the same tiers with no size cap
+(MERGE_FACTOR segments of one tier into one of the next), a group per commit:
+each article is merged about once more, and the index keeps at most
+MERGE_FACTOR - 1 segments per tier (a few for half a million articles);
+writer.COMPACT_AFTER_UPDATE runs it at the end of every update (off for now:
+see there). `SearchIndex.optimize()` (`searchkit optimize`) merges everything
+into `max_segments` (default one).
 
 Every merge is an ordinary commit: a new segment is written beside the old
 ones and the table of contents switches to it at once, so a process killed

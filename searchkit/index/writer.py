@@ -37,8 +37,11 @@ PARALLEL_MIN_BYTES = 4 * 1024 * 1024  # below this, starting workers costs more 
 MAX_WORKERS = 4
 MERGE_FACTOR = 8  # segments of one size tier merged together
 MERGE_UNIT = 1000  # articles in a segment of the lowest tier
-MAX_MERGED_ARTICLES = 12_000  # while indexing; at the end, merging.compact merges on
-COMPACT_AFTER_UPDATE = True
+MAX_MERGED_ARTICLES = 12_000  # while indexing; merging.compact and optimize merge on
+# Compact (merge tiers with no cap) when an update ends. Off: a merge still re-inverts
+# postings, at about 0.8x the CPU of indexing the articles merged, which would take the
+# 5x build past 6x the 1x build's time (see docs/performance.md); `searchkit optimize` does it.
+COMPACT_AFTER_UPDATE = False
 
 Progress = Callable[[int, int], None]
 
