@@ -57,8 +57,13 @@ def cooccurring(ix, text: str, top: int = 10, syntax: bool = True, today=None) -
                     continue
                 if kind in counters:
                     counters[kind][name] += 1
-    return tuple(Facet(kind, tuple(FacetValue(n, c) for n, c in counters[kind].most_common(top)))
+    return tuple(Facet(kind, tuple(FacetValue(n, c) for n, c in _most_common(counters[kind], top)))
                  for kind in counters)
+
+
+def _most_common(counter: Counter, top: int) -> list[tuple[str, int]]:
+    """The top names, equal counts in name order (as the facets): the same every run."""
+    return sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:top]
 
 
 def explain_article(ix, text: str, article_id: str, syntax: bool = True, today=None,
