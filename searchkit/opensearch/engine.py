@@ -26,6 +26,7 @@ from .mapping import OS_SCHEMA_VERSION, index_body
 from . import queries, results
 
 ORIGIN_ENV = "SEARCHKIT_ORIGIN"
+META_SECONDS = 5.0  # how long a search trusts the alias file it read
 SORTS = ("relevance", "date")
 
 
@@ -44,6 +45,7 @@ class OpenSearchIndex:
         self.origin = origin or default_origin()
         self.client = connect(self.location, ca_file)
         self._alias_cache: tuple = (None, None)
+        self._meta_cache: tuple = (0.0, None)
 
     # -- opening ---------------------------------------------------------
     @classmethod
@@ -149,6 +151,7 @@ class OpenSearchIndex:
         meta = self._meta()
         meta["aliases"] = text
         self._write_meta(meta)
+        self._meta_cache = (0.0, None)
 
     def _aliases(self, meta: dict | None = None):
         from ..search.entity_aliases import parse_alias_text
@@ -162,7 +165,15 @@ class OpenSearchIndex:
     def _query(self, text: str | None, syntax: bool = True) -> str | None:
         from ..search.entity_aliases import widen_query
 
-        return widen_query(text, syntax, lambda: self._aliases()[0])
+        return widen_query(text, syntax, lambda: self._aliases(self._recent_meta())[0])
+
+    def _recent_meta(self) -> dict:
+        """_meta as read at most META_SECONDS ago: an alias file installed by another
+        process is seen within that time, and a search costs no extra request."""
+        read_at, meta = self._meta_cache
+        if meta is None or time.monotonic() - read_at > META_SECONDS:
+            self._meta_cache = (time.monotonic(), self._meta())
+        return self._meta_cache[1]
 
     # -- indexing --------------------------------------------------------
     def update(self, paths: Iterable[str | os.PathLike] | None = None,
