@@ -84,7 +84,7 @@ def test_title_outranks_body(tmp_path):
     )
     searchkit.index_folder([folder], tmp_path / "ix")
     with searchkit.open_index(tmp_path / "ix") as ix:
-        assert [h.id for h in ix.search("wheat", group=False).hits] == ["in-title", "in-body"]
+        assert [h.id for h in ix.search("wheat").hits] == ["in-title", "in-body"]
 
 
 def test_get_and_stats(seeds_index):
