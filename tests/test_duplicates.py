@@ -72,11 +72,3 @@ def test_a_page_of_an_index_full_of_copies_shows_each_story_once(tmp_path):
     stories = [hit.id.split("-")[0] for hit in results.hits]
     assert len(results.hits) == 10 and len(set(stories)) == 10
     assert sum(hit.duplicates for hit in results.hits) >= 20  # copies that rank among the page's hits fold
-
-
-def test_copies_of_a_title_only_item_fold():
-    title = "Brazil coffee exporters register 1.2 mln bags for April shipment"
-    copy = title.replace("register ", "")
-    assert resemblance(fingerprint(title), fingerprint(copy)) >= SIMILARITY
-    other = "Brazil coffee exporters register 0.9 mln bags for May shipment"
-    assert resemblance(fingerprint(title), fingerprint(other)) < SIMILARITY

@@ -24,7 +24,7 @@ SKETCH = 64
 SIMILARITY = 0.8
 BANDS = 8  # smallest hashes used to find candidate copies
 LOOKAHEAD = 10  # items looked at after the last group a page needs, for its copies
-MIN_WORDS = 5  # shorter texts are too small to call copies of each other (title-only items have 7-15)
+MIN_WORDS = 25  # shorter texts are too small to call copies of each other
 _WORD = re.compile(r"\w+")
 
 
