@@ -1,53 +1,34 @@
 """Near-duplicate articles (wire copies, re-posts), grouped at query time.
 
-Each article's fingerprint is a bottom-k MinHash sketch of the set of its
-words, in which a word with a digit counts NUMBER_WEIGHT times, computed from
-the stored body when a result page is built. Two articles whose estimated
-resemblance reaches SIMILARITY are copies: the lower-ranked one folds into the
-higher as "+N similar" (Hit.duplicates, Hit.duplicate_ids).
-
-Why words and not word 4-shingles: an edit breaks every shingle that spans it,
-so two copies that each lost 3% of their words and swapped 2% kept about half
-their 4-shingles and were not folded (14% of such pairs at 0.7). Their word
-sets stay ~96% alike. Stories that share a template but not their figures
-(weekly jobless claims, price changes) are kept apart by the weight on words
-with digits. benchmarks/duplicates_eval.py measures both on Reuters.
+Each article's fingerprint is a bottom-k MinHash sketch of its word 4-shingles,
+computed from the stored body when a result page is built. Two articles whose
+estimated shingle resemblance reaches SIMILARITY are copies: the lower-ranked
+one folds into the higher as "+N similar" (Hit.duplicates, Hit.duplicate_ids).
 """
 
 from __future__ import annotations
 
 import re
 
-SHINGLE = 1  # words; 2 or more: word shingles
-NUMBER_WEIGHT = 3
+SHINGLE = 4
 SKETCH = 64
-SIMILARITY = 0.8
+SIMILARITY = 0.7
 BANDS = 8  # smallest hashes used to find candidate copies
 LOOKAHEAD = 10  # items looked at after the last group a page needs, for its copies
 MIN_WORDS = 25  # shorter texts are too small to call copies of each other
 _WORD = re.compile(r"\w+")
 
 
-def fingerprint(text: str, shingle: int | None = None, number_weight: int | None = None) -> frozenset[int]:
+def fingerprint(text: str) -> frozenset[int]:
     """The SKETCH smallest hashes of the text's word shingles (empty when too short).
 
-    With single words, a word with a digit counts `number_weight` times: copies
-    keep their figures, while a weekly story on the same template changes them.
-    Python's own hash: sketches are compared within one process and never
-    stored, so a per-process hash seed does not matter."""
+    Python's own tuple hash: sketches are compared within one process and
+    never stored, so a per-process hash seed does not matter."""
     words = _WORD.findall((text or "").lower())
     if len(words) < MIN_WORDS:
         return frozenset()
-    shingle = shingle or SHINGLE
-    if shingle == 1:
-        distinct = set(words)
-        hashes = set(map(hash, distinct))
-        numbers = [word for word in distinct if not word.isalpha()]
-        for copy in range(1, NUMBER_WEIGHT if number_weight is None else number_weight):
-            hashes.update(hash((word, copy)) for word in numbers)
-    else:
-        hashes = set(map(hash, zip(*(words[i:] for i in range(shingle)))))
-    return frozenset(sorted(hashes)[:SKETCH])
+    shingles = zip(*(words[i:] for i in range(SHINGLE)))
+    return frozenset(sorted(set(map(hash, shingles)))[:SKETCH])
 
 
 def resemblance(a: frozenset[int], b: frozenset[int]) -> float:

@@ -28,7 +28,6 @@ from .suggest import SUGGEST_BELOW, suggest_query
 from .snippets import make_snippet
 
 SORTS = ("relevance", "date")
-GROUP_READ = 30  # a page reads at most 30 hits per hit shown, to find copies to fold
 _TEXT_FIELDS = {F.TITLE, F.BODY}
 _NAME_FIELDS = {F.PERSON, F.ORG, F.PLACE, F.DATELINE, F.AUTHOR}
 
@@ -127,27 +126,12 @@ def _day_numbers(reader):
     return lambda docnum: 0 if days[docnum] == missing else days[docnum]
 
 
-def _ranked_lazily(searcher, scores: dict[int, float], window: int, sort: str):
-    """_ranked's order, a window at a time (each 4 times the last): grouping reads
-    on while copies of the same stories fill the first window."""
-    done = 0
-    while True:
-        ranked = _ranked(searcher, scores, window, sort)
-        yield from itertools.islice(ranked, done, None)
-        if len(ranked) < window:
-            return
-        done, window = len(ranked), window * 4
-
-
 def _page_hits(searcher, ranked, page: int, limit: int, terms, group: bool) -> tuple[Hit, ...]:
-    """The page's hits; with `group`, near-duplicates fold into their best-ranked copy
-    (reading at most GROUP_READ times the hits the pages up to this one show)."""
+    """The page's hits; with `group`, near-duplicates fold into their best-ranked copy."""
     from dataclasses import replace
 
     stored_fields = searcher.stored_fields
     first = (page - 1) * limit
-    if group:
-        ranked = itertools.islice(ranked, (first + limit) * GROUP_READ + LOOKAHEAD)
     window = ((stored_fields(docnum), score) for docnum, score in ranked)
     if group:
         grouped = group_duplicates(window, lambda item: item[0].get(F.BODY, ""), needed=first + limit)
@@ -196,8 +180,7 @@ def run_search(ix, text: str, limit: int = 10, page: int = 1, sort: str = "relev
     with ix.searcher(weighting=weighting(_recency(recency, today))) as searcher:
         q, scores, warnings = _collect(searcher, parsed)
         terms = _highlight_terms(q, searcher.reader()) if snippets else None
-        ranked = _ranked_lazily(searcher, scores, window, sort) if group else _ranked(searcher, scores, window, sort)
-        hits = _page_hits(searcher, ranked, page, limit, terms, group)
+        hits = _page_hits(searcher, _ranked(searcher, scores, window, sort), page, limit, terms, group)
         facet_values = ()
         if facets:
             facet_values = count_entities(searcher.reader(), scores.keys(), top=facets)
