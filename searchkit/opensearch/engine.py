@@ -60,9 +60,7 @@ class OpenSearchIndex:
                shards: int = 1, replicas: int = 0, **_) -> OpenSearchIndex:
         """Create an empty index (shards and replicas as given), replacing any index of that name."""
         ix = cls(url, ca_file, origin)
-        with ix._errors():
-            old = ix._physical()
-            ix._switch(ix._new_physical(shards, replicas), old)
+        ix._replace(shards, replicas)
         return ix
 
     @classmethod
@@ -71,10 +69,17 @@ class OpenSearchIndex:
         ix = cls(url, ca_file, origin)
         with ix._errors():
             exists = ix.client.indices.exists(index=ix.name)
-        if not exists:
-            return cls.create(url, ca_file, origin, shards, replicas)
-        ix._check()
+        if exists:
+            ix._check()
+        else:
+            ix._replace(shards, replicas)
         return ix
+
+    def _replace(self, shards: int, replicas: int) -> None:
+        """A new empty physical index behind the name; any earlier one dropped."""
+        with self._errors():
+            old = self._physical()
+            self._switch(self._new_physical(shards, replicas), old)
 
     def close(self) -> None:
         self.client.close()
