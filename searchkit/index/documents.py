@@ -44,6 +44,12 @@ def article_entities(article: Article, aliases=None) -> list[Entity]:
     return extract_entities(text, dateline=article.dateline, aliases=aliases)
 
 
+def document_for(article: Article, file_hash: str, extract_entities: bool = True, aliases=None) -> dict:
+    """The Whoosh document for an article, with its entities found (or as its source gave them)."""
+    entities = article_entities(article, aliases) if extract_entities else list(article.entities or ())
+    return article_document(article, file_hash, entities)
+
+
 def article_document(article: Article, file_hash: str, entities: list[Entity]) -> dict:
     """The Whoosh document for one article. The schema's `key` field is left
     empty: nothing reads it, and a unique term per article cost CPU in every

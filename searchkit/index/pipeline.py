@@ -29,7 +29,9 @@ from ..models import Failure
 from .fastindex import speed_up
 from .schema import F
 from . import writer as batches
-from .writer import FileResult, commit_writer, open_writer, prepare_file_safely, vanished_paths
+from .record_sync import RecordFileEnd, RecordJob, delete_markers
+from .writer import (FileResult, commit_writer, jobs_of, open_writer, prepare_file_safely,
+                     prepare_records_safely, vanished_paths)
 
 WORKER_MEMORY_MB = 128
 COMMIT_MEMORY_MB = 128  # for merging segments
@@ -92,18 +94,26 @@ def _work(storage, indexname, wid, jobs, results, flushes, extract_entities, par
             continue
         if job is None:
             return
-        results.put(("file", wid, epoch, _index_file(builder, *job, extract_entities, aliases)))
+        if isinstance(job, RecordJob):
+            result = _index_docs(builder, job.path, *prepare_records_safely(job, extract_entities, aliases))
+        else:
+            result = _index_file(builder, *job, extract_entities, aliases)
+        results.put(("file", wid, epoch, result))
 
 
 def _index_file(builder: _SegmentBuilder, source, previous, extract_entities: bool,
                 aliases=None) -> FileResult:
-    result, docs = prepare_file_safely(source, previous, extract_entities, aliases)
+    return _index_docs(builder, source.path, *prepare_file_safely(source, previous, extract_entities, aliases))
+
+
+def _index_docs(builder: _SegmentBuilder, path: str, result: FileResult, docs: list[dict]) -> FileResult:
     try:
         for doc in docs:
             builder.add(doc)
     except Exception as exc:  # noqa: BLE001 — reported as this file's failure
         reason = f"internal error while writing: {type(exc).__name__}: {exc}"
-        result = FileResult(source.path, "failed", failures=[Failure(source.path, reason)])
+        status = "records" if result.status == "records" else "failed"
+        result = FileResult(path, status, failures=[Failure(path, reason)])
     return result
 
 
@@ -126,12 +136,19 @@ class _Workers:
         for proc in self.procs:
             proc.start()
 
-    def feed(self, sources: list, known: dict) -> None:
-        """Top up the queue from `sources` (consumed from the end)."""
-        while sources and self.queued < QUEUED_FILES * len(self.procs):
-            source = sources.pop()
-            self.jobs.put((source, known.get(source.path)))
+    def feed(self, jobs, known: dict, run) -> bool:
+        """Top up the queue from the iterator `jobs` (writer.jobs_of); the end of a file
+        read in record mode goes to `run`. Returns False once `jobs` is exhausted."""
+        while self.queued < QUEUED_FILES * len(self.procs):
+            job = next(jobs, None)
+            if job is None:
+                return False
+            if isinstance(job, RecordFileEnd):
+                run.file_end(job)
+                continue
+            self.jobs.put(job if isinstance(job, RecordJob) else (job, known.get(job.path)))
             self.queued += 1
+        return True
 
     def flush(self) -> None:
         """Ask every worker to finish its segment after its current file."""
@@ -176,7 +193,10 @@ class _Committer:
     def commit(self, segments: list, delete_paths: list[str], final: bool) -> None:
         writer = self.writer
         for path in delete_paths:
-            writer.delete_by_term(F.PATH, path)
+            if isinstance(path, tuple):  # (path, markers) of a file in record mode
+                delete_markers(writer, *path)
+            else:
+                writer.delete_by_term(F.PATH, path)
         commit_writer(writer, segments, final)
         if final:  # the workers are done with the shared temporary folder
             writer.storage.temp_storage(f"{writer.indexname}.tmp").destroy()
@@ -198,6 +218,29 @@ class _Run:
         self.deletes = defaultdict(list)  # epoch -> paths whose old articles go
         self.segments: list = []
         self.flushing = False
+        self.record_jobs = defaultdict(int)  # path -> jobs of records done
+        self.record_ends: dict = {}  # path -> its RecordFileEnd, until its jobs are all done
+
+    def file_end(self, end) -> None:
+        """The end of a file read in record mode: done once its jobs are."""
+        self.record_ends[end.path] = end
+        self._finish_records(end.path)
+
+    def _finish_records(self, path: str) -> None:
+        end = self.record_ends.get(path)
+        if end is None or self.record_jobs[path] < end.jobs:
+            return
+        del self.record_ends[path]
+        self.record_jobs.pop(path, None)
+        self.tally.record_file_end(end)
+        if end.stale:  # deleted in the commit that holds the last new article, or a later one
+            self.deletes[self.epoch].append((path, end.stale))
+        self._progress()
+
+    def _progress(self) -> None:
+        self.done += 1
+        if self.progress:
+            self.progress(self.done, self.total)
 
     def handle(self, message, final: bool = False) -> None:
         kind, wid, epoch, payload = message
@@ -206,11 +249,13 @@ class _Run:
             self.tally.record(payload)
             if payload.replaces:
                 self.deletes[epoch].append(payload.path)
-            if payload.status in ("added", "updated"):
+            if payload.status in ("added", "updated", "records"):
                 self.articles[epoch] += payload.articles
-            self.done += 1
-            if self.progress:
-                self.progress(self.done, self.total)
+            if payload.status == "records":
+                self.record_jobs[payload.path] += 1
+                self._finish_records(payload.path)
+            else:
+                self._progress()
             if not self.flushing and self.articles[self.epoch] >= batches.BATCH_ARTICLES * BATCH_FACTOR:
                 self.workers.flush()
                 self.flushing = True
@@ -231,10 +276,12 @@ def update_parallel(ix, walk, known, tally, progress, extract_entities: bool, co
     try:
         workers = _Workers(ix, count, extract_entities, aliases)
         run = _Run(workers, committer, tally, len(walk.sources), progress)
-        sources = list(reversed(walk.sources))
-        while sources or workers.queued or run.flushing:
-            workers.feed(sources, known)
-            run.handle(workers.receive())
+        jobs = jobs_of(ix, walk.sources, known)
+        more = True
+        while more or workers.queued or run.flushing:
+            more = more and workers.feed(jobs, known, run)
+            if workers.queued or run.flushing:
+                run.handle(workers.receive())
         run.deletes[run.epoch].extend(vanished_paths(known, walk, tally))
         workers.flush()
         run.flushing = True

@@ -27,6 +27,7 @@ from ..ingest.load import content_hash, parse_source, read_source
 from ..models import Article, Failure, IndexReport
 from .documents import article_document, article_entities
 from .fastindex import speed_up, toc_schema
+from .record_sync import RecordFileEnd, RecordJob, plan_record_file, prepare_records, uses_record_mode
 from .schema import F
 
 BATCH_ARTICLES = 5000
@@ -50,11 +51,14 @@ Progress = Callable[[int, int], None]
 class FileResult:
     """What indexing one file did. `status` is one of: failed (unreadable),
     unchanged, kept (changed but now unparsable: the old articles stay),
-    added, updated. `articles` counts the articles concerned."""
+    added, updated, or records (a job of records in record mode: see
+    record_sync.py). `articles` counts the articles concerned; `ids` are
+    those of a job of records of a file indexed before."""
 
     path: str
     status: str
     articles: int = 0
+    ids: list[str] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -72,6 +76,7 @@ class _Tally:
     removed: int = 0
     failures: list[Failure] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    record_ids: dict[str, set[str]] = field(default_factory=dict)  # path -> ids written in record mode
 
     def record(self, result: FileResult) -> None:
         self.failures.extend(result.failures)
@@ -82,6 +87,20 @@ class _Tally:
             self.added += result.articles
         elif result.status == "updated":
             self.updated += result.articles
+        elif result.status == "records":
+            self.added += result.articles
+            if result.ids:
+                self.record_ids.setdefault(result.path, set()).update(result.ids)
+
+    def record_file_end(self, end) -> None:
+        """The counts of a file read in record mode (record_sync.RecordFileEnd), once
+        its jobs are done: an article whose id was indexed before is updated, not added."""
+        self.failures.extend(end.failures)
+        self.unchanged += end.unchanged
+        updated = len(self.record_ids.pop(end.path, set()) & end.stale_ids)
+        self.added -= updated
+        self.updated += updated
+        self.removed += end.stale_count - updated
 
 
 def indexed_files(ix) -> dict[str, tuple[str, int]]:
@@ -92,7 +111,8 @@ def indexed_files(ix) -> dict[str, tuple[str, int]]:
             return files
         column = reader.column_reader(F.FILE)
         for docnum in reader.all_doc_ids():
-            path, _, digest = column[docnum].decode("utf-8").partition("\x00")
+            path, _, rest = column[docnum].decode("utf-8").partition("\x00")
+            digest = rest.partition("\x00")[0]
             _, count = files.get(path, (digest, 0))
             files[path] = (digest, count + 1)
     return files
@@ -233,6 +253,11 @@ class _BatchWriter:
         self.writer.delete_by_term(F.PATH, path)
         self.pending += 1
 
+    def delete_markers(self, path: str, stale) -> None:
+        from .record_sync import delete_markers
+
+        self.pending += delete_markers(self.writer, path, stale)
+
     def add(self, doc: dict) -> None:
         self.writer.add_document(**doc)
         self.pending += 1
@@ -258,8 +283,10 @@ def choose_workers(walk: Walk, workers: int | None) -> int:
     if workers is not None:
         return max(0, int(workers))
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    if cores < 2 or len(walk.sources) < 2:
+    if cores < 2 or not walk.sources:
         return 0
+    if len(walk.sources) == 1 and not uses_record_mode(walk.sources[0]):
+        return 0  # one file indexed whole: nothing to share out
     total = 0
     for source in walk.sources:
         try:
@@ -267,7 +294,10 @@ def choose_workers(walk: Walk, workers: int | None) -> int:
         except OSError:
             continue
         if total >= PARALLEL_MIN_BYTES:
-            return min(cores, MAX_WORKERS, len(walk.sources))
+            count = min(cores, MAX_WORKERS)
+            if len(walk.sources) < count and not any(uses_record_mode(s) for s in walk.sources):
+                count = len(walk.sources)  # a worker per file is enough
+            return count
     return 0
 
 
@@ -313,15 +343,25 @@ def _update_serial(ix, walk: Walk, known, tally: _Tally, progress: Progress | No
                    extract_entities: bool, aliases=None) -> None:
     batch = _BatchWriter(ix)
     try:
-        total = len(walk.sources)
-        for done, source in enumerate(walk.sources, start=1):
-            result, docs = prepare_file_safely(source, known.get(source.path), extract_entities, aliases)
-            if result.replaces:
-                batch.delete_path(source.path)
-            for doc in docs:
-                batch.add(doc)
-            tally.record(result)
+        total, done = len(walk.sources), 0
+        for item in jobs_of(ix, walk.sources, known):
+            if isinstance(item, RecordJob):
+                result, docs = prepare_records_safely(item, extract_entities, aliases)
+                _add_all(batch, docs)
+                tally.record(result)
+                batch.file_done()
+                continue
+            if isinstance(item, RecordFileEnd):
+                batch.delete_markers(item.path, item.stale)
+                tally.record_file_end(item)
+            else:
+                result, docs = prepare_file_safely(item, known.get(item.path), extract_entities, aliases)
+                if result.replaces:
+                    batch.delete_path(item.path)
+                _add_all(batch, docs)
+                tally.record(result)
             batch.file_done()
+            done += 1
             if progress:
                 progress(done, total)
         for path in vanished_paths(known, walk, tally):
@@ -330,3 +370,30 @@ def _update_serial(ix, walk: Walk, known, tally: _Tally, progress: Progress | No
     except BaseException:
         batch.cancel()
         raise
+
+
+def _add_all(batch: _BatchWriter, docs: list[dict]) -> None:
+    for doc in docs:
+        batch.add(doc)
+
+
+def jobs_of(ix, sources, known):
+    """The work for `sources`, in order: a Source for a file indexed whole; for a file in
+    record mode, its RecordJobs and then its RecordFileEnd (see record_sync.py)."""
+    for source in sources:
+        if uses_record_mode(source):
+            previous = known.get(source.path)
+            yield from plan_record_file(ix, source, previous, reextract=bool(previous) and not previous[0])
+        else:
+            yield source
+
+
+def prepare_records_safely(job: RecordJob, extract_entities: bool = True, aliases=None):
+    """prepare_records, with an unexpected error reported as a failure of the job's file."""
+    try:
+        return prepare_records(job, extract_entities, aliases)
+    except Exception as exc:  # noqa: BLE001 — reported with the file it concerns
+        first, last = job.records[0], job.records[-1]
+        reason = (f"records {first.number}-{last.number}: internal error while indexing: "
+                  f"{type(exc).__name__}: {exc}")
+        return FileResult(job.path, "records", failures=[Failure(job.path, reason)]), []

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import bz2
 import lzma
+import os
 import zlib
+from collections.abc import Iterator
 
 from ..errors import ArticleParseError
 from ..models import Failure
@@ -145,3 +147,58 @@ def decompress(data: bytes, method: str, path: str) -> tuple[bytes, list[Failure
                                           f"(from byte {pos:,}) are not {name}: ignored"))
             break
     return bytes(out), problems
+
+
+def iter_expanded(handle, method: str, path: str, block: int) -> Iterator[bytes | Failure]:
+    """decompress() as a stream: the expanded bytes of an open compressed file, about
+    `block` bytes at a time, never holding the whole. Damage is a Failure after the bytes
+    before it; a bomb (past MAX_RATIO times the compressed size) raises ArticleParseError.
+    Nothing is held in memory, so no MAX_EXPANDED applies."""
+    name = _NAMES[method]
+    limit = max(MIN_EXPANDED, MAX_RATIO * os.fstat(handle.fileno()).st_size)
+    chunk = handle.read(_FEED)
+    if not chunk.startswith(_MAGIC[method]):
+        raise ArticleParseError(path, f"not {name} data (it does not start as {name} files do)")
+    inflater, out = _Inflater(method), bytearray()
+    fed = total = 0
+    while True:
+        room = min(_STEP, limit + 1 - total)
+        try:
+            piece = inflater.step(chunk, room)
+        except _ERRORS as exc:
+            yield bytes(out)
+            yield Failure(path, f"corrupt {name} data near byte {fed:,} ({exc}): "
+                                f"the {total:,} bytes before it are read")
+            return
+        fed, chunk = fed + len(chunk), b""
+        total += len(piece)
+        if total > limit:
+            raise ArticleParseError(path, too_large(limit))
+        out += piece
+        if len(out) >= block:
+            yield bytes(out)
+            out.clear()
+        if inflater.eof:
+            tail = inflater.engine.unused_data
+            following = tail + handle.read(_FEED)
+            while following and not following.strip(b"\0"):  # padding after the last stream
+                following = handle.read(_FEED)
+            if not following:
+                break
+            if not following.startswith(_MAGIC[method]):
+                yield bytes(out)
+                yield Failure(path, f"bytes after the end of the {name} data (from byte "
+                                    f"{fed - len(tail):,}) are not {name}: ignored")
+                return
+            fed -= len(tail)
+            inflater, chunk = _Inflater(method), following
+        elif inflater.needs_input:
+            chunk = handle.read(_FEED)
+            if not chunk:
+                out += inflater.drain()
+                yield bytes(out)
+                yield Failure(path, f"{name} data cut off at byte {fed:,} (a truncated file?): "
+                                    f"the {total:,} bytes before the cut are read")
+                return
+    if out:
+        yield bytes(out)

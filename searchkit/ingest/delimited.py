@@ -97,26 +97,27 @@ def parse_delimited(text: str, path: str, rel: str, kind: str = "csv",
                 return
             yield Failure(path, f"{rows.where}: {cells}")
         elif cells:
-            yield _row_article(cells, header, columns, path, rel, rows, ids)
+            yield row_article(cells, header, columns, path, rel, rows.row, rows.where, ids)
 
 
 def _mapped(fields) -> str:
     return "".join(f" or {column!r} by the field mapping" for field, column in fields if field == "text")
 
 
-def _row_article(cells: list[str], header: list[str], columns: dict[str, int], path: str, rel: str,
-                 rows: _Rows, ids: RecordIds) -> Article | Failure:
+def row_article(cells: list[str], header, columns: dict[str, int], path: str, rel: str,
+                row: int, where: str, ids: RecordIds) -> Article | Failure:
+    """The article of one row (`row` its number, `where` its place for messages)."""
     if len(cells) != len(header):
-        return Failure(path, f"{rows.where}: {len(cells)} cells, the header has {len(header)}")
+        return Failure(path, f"{where}: {len(cells)} cells, the header has {len(header)}")
     record: dict = {field: cells[index] for field, index in columns.items() if cells[index].strip()}
     if ";" in record.get("author", ""):  # several authors: "Jane Roe; John Doe"
         record["author"] = record["author"].split(";")
     try:
-        article = article_from_row(record, path, rows.row, rel)
+        article = article_from_row(record, path, row, rel)
     except (ValueError, TypeError) as exc:
-        return Failure(path, f"{rows.where}: {exc}")
+        return Failure(path, f"{where}: {exc}")
     if "id" not in columns:
-        return ids.claim(article, f"{rel}#{rows.row}", f"{rel}#{rows.row}", rows.where)
+        return ids.claim(article, f"{rel}#{row}", f"{rel}#{row}", where)
     key = record.get("id", "").strip()
-    return ids.claim(article, f"{rel}#{key}" if key else f"{rel}#@{rows.row}", f"{rel}#{key}@{rows.row}",
-                     rows.where)
+    return ids.claim(article, f"{rel}#{key}" if key else f"{rel}#@{row}", f"{rel}#{key}@{row}",
+                     where)

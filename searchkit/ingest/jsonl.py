@@ -111,18 +111,23 @@ def load_object(row, path: str, number: int, rel: str, fields=(), scrub: bool = 
 
 def parse_jsonl(text: str, path: str, rel: str | None = None, fields=()) -> Iterator[Article | Failure]:
     """Yield an Article per good line and a Failure (with the line number) per bad one.
-    `rel` (default `path`) makes the ids of lines without one; `fields` is a field mapping."""
+    `rel` (default `path`) makes the ids of lines without one; `fields` is a field mapping.
+    Lines end at `\n` only (JSON Lines): a U+2028 inside a string is no line break."""
     rel = rel or path
     ids = RecordIds(path)
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            article = load_object(json.loads(line), path, lineno, rel, fields, "\\u" in line.lower())
-            yield ids.claim(article, article.id, f"{rel}#{lineno}", f"line {lineno}")
-        except json.JSONDecodeError as exc:
-            yield Failure(path, f"line {lineno}: broken JSON ({exc.msg} at column {exc.colno})")
-        except RecursionError:
-            yield Failure(path, f"line {lineno}: JSON nested too deeply")
-        except (ValueError, TypeError, AttributeError) as exc:
-            yield Failure(path, f"line {lineno}: {exc}")
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            yield parse_line(line, lineno, path, rel, fields, ids)
+
+
+def parse_line(line: str, lineno: int, path: str, rel: str, fields, ids: RecordIds) -> Article | Failure:
+    """One line of a JSON Lines file: an Article, or a Failure with the line number."""
+    try:
+        article = load_object(json.loads(line), path, lineno, rel, fields, "\\u" in line.lower())
+        return ids.claim(article, article.id, f"{rel}#{lineno}", f"line {lineno}")
+    except json.JSONDecodeError as exc:
+        return Failure(path, f"line {lineno}: broken JSON ({exc.msg} at column {exc.colno})")
+    except RecursionError:
+        return Failure(path, f"line {lineno}: JSON nested too deeply")
+    except (ValueError, TypeError, AttributeError) as exc:
+        return Failure(path, f"line {lineno}: {exc}")
