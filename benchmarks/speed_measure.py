@@ -4,6 +4,7 @@ peak memory of its whole process tree, warm query latencies, cold starts.
 Also the child's entry point for a searchkit build:
 
     python benchmarks/speed_measure.py build INDEX_DIR [--no-entities] [--workers N] FILE...
+    python benchmarks/speed_measure.py sync INDEX_DIR FILE...
     python benchmarks/speed_measure.py merge INDEX_DIR [--segments N]
 """
 
@@ -146,6 +147,20 @@ def _build_main(argv: list[str]) -> int:
     return 0
 
 
+def _sync_main(argv: list[str]) -> int:
+    """Update an existing index from FILE...: what changed, in how long."""
+    sys.path.insert(0, str(ROOT))
+    from searchkit.api import SearchIndex
+
+    started = time.perf_counter()
+    with SearchIndex.open(argv[0]) as ix:
+        report = ix.update(argv[1:])
+    print(json.dumps({"seconds": time.perf_counter() - started, "added": report.added,
+                      "updated": report.updated, "unchanged": report.unchanged,
+                      "removed": report.removed, "failed": report.failed, **usage()}))
+    return 0
+
+
 def _merge_main(argv: list[str]) -> int:
     """Merge an index's segments: into N with --segments N, else by tiers as an update ends."""
     sys.path.insert(0, str(ROOT))
@@ -166,6 +181,8 @@ def _merge_main(argv: list[str]) -> int:
 if __name__ == "__main__":
     if sys.argv[1:2] == ["build"]:
         sys.exit(_build_main(sys.argv[2:]))
+    if sys.argv[1:2] == ["sync"]:
+        sys.exit(_sync_main(sys.argv[2:]))
     if sys.argv[1:2] == ["merge"]:
         sys.exit(_merge_main(sys.argv[2:]))
     sys.exit("usage: speed_measure.py build INDEX_DIR [--no-entities] [--workers N] FILE...\n"

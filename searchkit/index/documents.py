@@ -91,3 +91,19 @@ def article_document(article: Article, file_hash: str, entities: list[Entity]) -
         doc[F.BODY] = f"{article.title}\n\n{article.body}"
         doc["_stored_" + F.BODY] = article.body
     return doc
+
+
+def document_from_stored(stored: dict, file_value: bytes, entities: bytes) -> dict:
+    """An article's document made again from its stored fields and its columns (to
+    re-add it changed, e.g. under another id), indexed as article_document indexes it."""
+    doc = {name: value for name, value in stored.items() if value is not None}
+    doc[F.FILE] = file_value
+    doc[F.ENTITIES] = entities
+    title, body = stored.get(F.TITLE) or "", stored.get(F.BODY) or ""
+    if stored.get(F.TITLE_DERIVED):
+        doc[F.TITLE] = ""
+        doc["_stored_" + F.TITLE] = title
+    elif title:
+        doc[F.BODY] = f"{title}\n\n{body}"
+        doc["_stored_" + F.BODY] = body
+    return doc

@@ -29,7 +29,7 @@ from ..models import Failure
 from .fastindex import speed_up
 from .schema import F
 from . import writer as batches
-from .record_sync import RecordFileEnd, RecordJob, delete_markers
+from .record_sync import RecordFileEnd, RecordJob, delete_markers, delete_replaced
 from .writer import (FileResult, commit_writer, jobs_of, open_writer, prepare_file_safely,
                      prepare_records_safely, vanished_paths)
 
@@ -193,10 +193,12 @@ class _Committer:
     def commit(self, segments: list, delete_paths: list[str], final: bool) -> None:
         writer = self.writer
         for path in delete_paths:
-            if isinstance(path, tuple):  # (path, markers) of a file in record mode
-                delete_markers(writer, *path)
-            else:
+            if isinstance(path, str):
                 writer.delete_by_term(F.PATH, path)
+            elif path[0] == "markers":  # of a file in record mode (record_sync.py)
+                delete_markers(writer, *path[1:])
+            else:
+                delete_replaced(writer, *path[1:])
         commit_writer(writer, segments, final)
         if final:  # the workers are done with the shared temporary folder
             writer.storage.temp_storage(f"{writer.indexname}.tmp").destroy()
@@ -220,6 +222,7 @@ class _Run:
         self.flushing = False
         self.record_jobs = defaultdict(int)  # path -> jobs of records done
         self.record_ends: dict = {}  # path -> its RecordFileEnd, until its jobs are all done
+        self.syncs: dict = {}  # path -> what a file indexed before matched (record_sync)
 
     def file_end(self, end) -> None:
         """The end of a file read in record mode: done once its jobs are."""
@@ -232,9 +235,10 @@ class _Run:
             return
         del self.record_ends[path]
         self.record_jobs.pop(path, None)
+        self.syncs.pop(path, None)
         self.tally.record_file_end(end)
         if end.stale:  # deleted in the commit that holds the last new article, or a later one
-            self.deletes[self.epoch].append((path, end.stale))
+            self.deletes[self.epoch].append(("markers", path, end.stale))
         self._progress()
 
     def _progress(self) -> None:
@@ -252,6 +256,9 @@ class _Run:
             if payload.status in ("added", "updated", "records"):
                 self.articles[epoch] += payload.articles
             if payload.status == "records":
+                if payload.sync and payload.ids:  # old versions go in the commit of the new
+                    self.deletes[epoch].append(("replaced", payload.path, payload.ids,
+                                                self.syncs[payload.path]))
                 self.record_jobs[payload.path] += 1
                 self._finish_records(payload.path)
             else:
@@ -276,7 +283,7 @@ def update_parallel(ix, walk, known, tally, progress, extract_entities: bool, co
     try:
         workers = _Workers(ix, count, extract_entities, aliases)
         run = _Run(workers, committer, tally, len(walk.sources), progress)
-        jobs = jobs_of(ix, walk.sources, known)
+        jobs = jobs_of(ix, walk.sources, known, run.syncs)
         more = True
         while more or workers.queued or run.flushing:
             more = more and workers.feed(jobs, known, run)

@@ -45,7 +45,7 @@ from .documents import document_for
 from .schema import F
 
 RECORD_MODE_MIN_BYTES = int(os.environ.get("SEARCHKIT_RECORD_MODE_BYTES", 4 * 1024 * 1024))
-JOB_RECORDS = 1000
+JOB_RECORDS = int(os.environ.get("SEARCHKIT_RECORD_JOB", 1000))  # smaller jobs for the kill tests
 JOB_BYTES = 4 * 1024 * 1024
 RECORDS_DIGEST = "records"  # the file hash of articles in record mode: never equal to a real one
 
@@ -78,8 +78,8 @@ def is_positional(article_id: str, number: int) -> bool:
 
 @dataclass
 class RecordJob:
-    """Records of one file for a worker to parse. `sync`: the file was indexed before, so
-    the ids indexed are reported (to tell updated articles from added ones)."""
+    """Records of one file for a worker to parse. `sync`: the file was indexed before (the
+    ids indexed then tell updated articles from added ones)."""
 
     source: Source
     layout: Layout
@@ -116,6 +116,8 @@ class IndexedRecords:
         self.searcher = searcher
         self.positional: dict[str, bool] = {}
         self.docnums: dict[str, list[int]] = {}
+        if searcher.doc_count_all() == 0:
+            return
         column = searcher.reader().column_reader(F.FILE)
         for docnum in searcher.document_numbers(**{F.PATH: path}):
             parts = column[docnum].decode("utf-8").split("\x00")
@@ -132,22 +134,26 @@ class IndexedRecords:
         return sum(len(self.docnums.get(key, ())) for key in keys)
 
 
-def plan_record_file(ix, source: Source, previous, reextract: bool = False
+def plan_record_file(ix, source: Source, previous, reextract: bool = False, syncs: dict | None = None
                      ) -> Iterator[RecordJob | RecordFileEnd]:
     """Read `source` and yield the jobs that bring the index in line with it, then its end.
-    The index is read from one snapshot, held while the file is read."""
+    The index is read from one snapshot, held while the file is read. For a file indexed
+    before, `syncs[path]` holds what was matched so far (for delete_replaced)."""
     if not previous:
-        yield from _plan(source, None, False)
+        yield from _plan(source, None, False, {})
         return
     with ix.searcher() as searcher:
-        yield from _plan(source, IndexedRecords(searcher, source.path), reextract)
+        yield from _plan(source, IndexedRecords(searcher, source.path), reextract,
+                         syncs if syncs is not None else {})
 
 
-def _plan(source: Source, indexed: IndexedRecords | None, reextract: bool):
+def _plan(source: Source, indexed: IndexedRecords | None, reextract: bool, syncs: dict):
     end = RecordFileEnd(source.path)
     try:
         layout, records = iter_records(source)
         matcher = _Matcher(indexed.positional, reextract, layout_digest(source, layout)) if indexed else None
+        if matcher is not None:
+            syncs[source.path] = matcher
         yield from _jobs(source, layout, records, matcher, end)
     except ArticleParseError as exc:
         end.failures.append(Failure(exc.path, exc.reason))
@@ -228,7 +234,7 @@ def prepare_records(job: RecordJob, extract_entities: bool = True, aliases=None)
     """Parse a job's records; return (FileResult, documents), as prepare_file does for a file."""
     from .writer import FileResult
 
-    result = FileResult(job.path, "records")
+    result = FileResult(job.path, "records", sync=job.sync)
     digest = layout_digest(job.source, job.layout)
     docs = []
     for record, item in parse_records(job.source, job.layout, job.records):
@@ -238,16 +244,46 @@ def prepare_records(job: RecordJob, extract_entities: bool = True, aliases=None)
         marker = record_key(digest, record) + (":p" if is_positional(item.id, record.number) else "")
         docs.append(document_for(item, f"{RECORDS_DIGEST}\x00{marker}", extract_entities, aliases))
         result.warnings.extend(item.warnings)
-        if job.sync:
-            result.ids.append(item.id)
+        result.ids.append(item.id)
     result.articles = len(docs)
     return result, docs
+
+
+def delete_replaced(writer, path: str, ids, matcher: _Matcher) -> int:
+    """Delete the articles indexed before from `path` that the articles `ids`, just
+    written, replace: same id, a marker of the index's snapshot not matched as
+    unchanged. Called in the commit that holds the new articles, so that no committed
+    state shows an article twice."""
+    deleted = 0
+    with writer.searcher() as searcher:
+        reader = searcher.reader()
+        if reader.doc_count_all() == 0:
+            return 0
+        column = reader.column_reader(F.FILE)
+        prefix = path.encode("utf-8") + b"\x00"
+        for article_id in set(ids):
+            if not reader.doc_frequency(F.ID, article_id):
+                continue
+            for docnum in searcher.document_numbers(**{F.ID: article_id}):
+                value = column[docnum]
+                if not value.startswith(prefix):
+                    continue
+                parts = value.decode("utf-8").split("\x00")
+                key = parts[2].removesuffix(":p") if len(parts) >= 3 else ""
+                if key in matcher.old and key not in matcher.used:
+                    writer.delete_document(docnum)
+                    deleted += 1
+    return deleted
 
 
 def delete_markers(writer, path: str, stale: frozenset[str]) -> int:
     """Delete the articles of `path` whose marker is in `stale`; return how many."""
     deleted = 0
+    if not stale:
+        return 0
     with writer.searcher() as searcher:
+        if searcher.doc_count_all() == 0:
+            return 0
         column = searcher.reader().column_reader(F.FILE)
         for docnum in searcher.document_numbers(**{F.PATH: path}):
             parts = column[docnum].decode("utf-8").split("\x00")

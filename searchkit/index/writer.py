@@ -52,13 +52,14 @@ class FileResult:
     """What indexing one file did. `status` is one of: failed (unreadable),
     unchanged, kept (changed but now unparsable: the old articles stay),
     added, updated, or records (a job of records in record mode: see
-    record_sync.py). `articles` counts the articles concerned; `ids` are
-    those of a job of records of a file indexed before."""
+    record_sync.py). `articles` counts the articles concerned; `ids` are the
+    ids a job of records indexed, `sync` whether its file was indexed before."""
 
     path: str
     status: str
     articles: int = 0
     ids: list[str] = field(default_factory=list)
+    sync: bool = False
     failures: list[Failure] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -76,7 +77,9 @@ class _Tally:
     removed: int = 0
     failures: list[Failure] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    record_ids: dict[str, set[str]] = field(default_factory=dict)  # path -> ids written in record mode
+    record_ids: dict[str, set[str]] = field(default_factory=dict)  # path -> ids written by a sync
+    id_repeats: dict = field(default_factory=dict)  # path -> IdRepeats, in a first build in record mode
+    id_candidates: dict[str, set[str]] = field(default_factory=dict)  # path -> ids to check for repeats
 
     def record(self, result: FileResult) -> None:
         self.failures.extend(result.failures)
@@ -89,15 +92,23 @@ class _Tally:
             self.updated += result.articles
         elif result.status == "records":
             self.added += result.articles
-            if result.ids:
+            if result.sync:
                 self.record_ids.setdefault(result.path, set()).update(result.ids)
+            else:
+                from .record_ids import IdRepeats
+
+                self.id_repeats.setdefault(result.path, IdRepeats()).add(result.ids)
 
     def record_file_end(self, end) -> None:
         """The counts of a file read in record mode (record_sync.RecordFileEnd), once
         its jobs are done: an article whose id was indexed before is updated, not added."""
         self.failures.extend(end.failures)
         self.unchanged += end.unchanged
-        updated = len(self.record_ids.pop(end.path, set()) & end.stale_ids)
+        written = self.record_ids.pop(end.path, set())
+        repeats = self.id_repeats.pop(end.path, None)
+        if written or repeats and repeats.repeated:
+            self.id_candidates[end.path] = written or repeats.repeated
+        updated = len(written & end.stale_ids)
         self.added -= updated
         self.updated += updated
         self.removed += end.stale_count - updated
@@ -258,6 +269,11 @@ class _BatchWriter:
 
         self.pending += delete_markers(self.writer, path, stale)
 
+    def delete_replaced(self, path: str, ids, matcher) -> None:
+        from .record_sync import delete_replaced
+
+        self.pending += delete_replaced(self.writer, path, ids, matcher)
+
     def add(self, doc: dict) -> None:
         self.writer.add_document(**doc)
         self.pending += 1
@@ -323,6 +339,8 @@ def update_index(ix, walk: Walk, progress: Progress | None = None,
         update_parallel(ix, walk, known, tally, progress, extract_entities, count, aliases)
     else:
         _update_serial(ix, walk, known, tally, progress, extract_entities, aliases)
+    if tally.id_candidates:
+        _resolve_repeats(ix, walk, tally)
     if COMPACT_AFTER_UPDATE:
         from . import merging
 
@@ -339,20 +357,39 @@ def update_index(ix, walk: Walk, progress: Progress | None = None,
     )
 
 
+def _resolve_repeats(ix, walk: Walk, tally: _Tally) -> None:
+    """Ids repeated within a file read in record mode get their fallback (record_ids.py)."""
+    from .record_ids import resolve_repeats
+
+    sources = {source.path: source for source in walk.sources}
+    writer = open_writer(ix)
+    try:
+        tally.warnings.extend(resolve_repeats(writer, {path: (sources[path], ids) for path, ids
+                                                       in tally.id_candidates.items() if path in sources}))
+    except BaseException:
+        writer.cancel()
+        raise
+    commit_writer(writer)
+
+
 def _update_serial(ix, walk: Walk, known, tally: _Tally, progress: Progress | None,
                    extract_entities: bool, aliases=None) -> None:
     batch = _BatchWriter(ix)
     try:
         total, done = len(walk.sources), 0
-        for item in jobs_of(ix, walk.sources, known):
+        syncs: dict = {}
+        for item in jobs_of(ix, walk.sources, known, syncs):
             if isinstance(item, RecordJob):
                 result, docs = prepare_records_safely(item, extract_entities, aliases)
                 _add_all(batch, docs)
+                if item.sync:  # in the same commit as the new articles
+                    batch.delete_replaced(item.path, result.ids, syncs[item.path])
                 tally.record(result)
                 batch.file_done()
                 continue
             if isinstance(item, RecordFileEnd):
                 batch.delete_markers(item.path, item.stale)
+                syncs.pop(item.path, None)
                 tally.record_file_end(item)
             else:
                 result, docs = prepare_file_safely(item, known.get(item.path), extract_entities, aliases)
@@ -377,13 +414,14 @@ def _add_all(batch: _BatchWriter, docs: list[dict]) -> None:
         batch.add(doc)
 
 
-def jobs_of(ix, sources, known):
+def jobs_of(ix, sources, known, syncs: dict):
     """The work for `sources`, in order: a Source for a file indexed whole; for a file in
-    record mode, its RecordJobs and then its RecordFileEnd (see record_sync.py)."""
+    record mode, its RecordJobs and then its RecordFileEnd (see record_sync.py), with
+    `syncs[path]` set while a file indexed before is read."""
     for source in sources:
         if uses_record_mode(source):
             previous = known.get(source.path)
-            yield from plan_record_file(ix, source, previous, reextract=bool(previous) and not previous[0])
+            yield from plan_record_file(ix, source, previous, bool(previous) and not previous[0], syncs)
         else:
             yield source
 

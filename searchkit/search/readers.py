@@ -50,7 +50,7 @@ def cached_column(reader, fieldname: str):
 def _loaded(column) -> list | None:
     """Every value of a column of Whoosh VarBytes readers, in one read per segment;
     None for any other kind of column (it is then read value by value)."""
-    from whoosh.columns import MultiColumnReader, TranslatingColumnReader, VarBytesColumn
+    from whoosh.columns import EmptyColumnReader, MultiColumnReader, TranslatingColumnReader, VarBytesColumn
     from whoosh.fields import FieldType
 
     parts = column._readers if type(column) is MultiColumnReader else [column]
@@ -60,6 +60,9 @@ def _loaded(column) -> list | None:
             if getattr(part._translate, "__func__", None) is not FieldType.from_column_value:
                 return None
             part = part._reader
+        if type(part) is EmptyColumnReader:  # a segment without this column
+            values.extend([part._default] * part._doccount)
+            continue
         if type(part) is not VarBytesColumn.Reader:
             return None
         lengths, offsets = part._lengths, part._offsets
@@ -90,7 +93,7 @@ def unsigned_numbers(reader, fieldname: str) -> tuple[list[int], int] | None:
     """(every document's value in the column of an unsigned integer field, the value a
     document without one has there): a DayField's YYYYMMDD, read whole once per
     kept reader; None when the column is not Whoosh's plain numeric one."""
-    from whoosh.columns import MultiColumnReader, NumericColumn
+    from whoosh.columns import EmptyColumnReader, MultiColumnReader, NumericColumn
 
     field = reader.schema[fieldname] if fieldname in reader.schema else None
     if field is None or getattr(field, "signed", True) or getattr(field, "numtype", None) is not int \
@@ -104,6 +107,10 @@ def unsigned_numbers(reader, fieldname: str) -> tuple[list[int], int] | None:
         values: list[int] = []
         defaults = set()
         for part in parts:
+            if type(part) is EmptyColumnReader:  # a segment without this column (no dated article)
+                values.extend([part._default] * part._doccount)
+                defaults.add(part._default)
+                continue
             if type(part) is not NumericColumn.Reader:
                 cache[key] = None
                 return None
