@@ -117,10 +117,10 @@ def test_appending_records_parses_those_records_only(tmp_path, record_mode, monk
     parsed = []
     real = record_sync.parse_records
 
-    def counting(source, layout, records):
+    def counting(source, layout, records, *rest):
         records = list(records)
         parsed.extend(record.number for record in records)
-        return real(source, layout, records)
+        return real(source, layout, records, *rest)
 
     monkeypatch.setattr(record_sync, "parse_records", counting)
     _write_jsonl(data, _jsonl_rows(350))

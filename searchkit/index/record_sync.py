@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -59,6 +60,10 @@ def uses_record_mode(source: Source) -> bool:
             return False
     except OSError:
         return False
+    if source.kind == "warc":
+        from ..ingest.warc_stream import splittable_warc
+
+        return splittable_warc(source)
     return utf8_head(source)
 
 
@@ -237,7 +242,8 @@ def prepare_records(job: RecordJob, extract_entities: bool = True, aliases=None)
     result = FileResult(job.path, "records", sync=job.sync)
     digest = layout_digest(job.source, job.layout)
     docs = []
-    for record, item in parse_records(job.source, job.layout, job.records):
+    skipped: Counter[str] = Counter()
+    for record, item in parse_records(job.source, job.layout, job.records, skipped):
         if isinstance(item, Failure):
             result.failures.append(item)
             continue
@@ -246,6 +252,7 @@ def prepare_records(job: RecordJob, extract_entities: bool = True, aliases=None)
         result.warnings.extend(item.warnings)
         result.ids.append(item.id)
     result.articles = len(docs)
+    result.skipped = dict(skipped)
     return result, docs
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import os
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -60,6 +61,7 @@ class FileResult:
     articles: int = 0
     ids: list[str] = field(default_factory=list)
     sync: bool = False
+    skipped: dict[str, int] = field(default_factory=dict)  # WARC records without a page, by reason
     failures: list[Failure] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -80,6 +82,7 @@ class _Tally:
     record_ids: dict[str, set[str]] = field(default_factory=dict)  # path -> ids written by a sync
     id_repeats: dict = field(default_factory=dict)  # path -> IdRepeats, in a first build in record mode
     id_candidates: dict[str, set[str]] = field(default_factory=dict)  # path -> ids to check for repeats
+    skipped_records: dict[str, Counter] = field(default_factory=dict)  # path -> WARC records skipped
 
     def record(self, result: FileResult) -> None:
         self.failures.extend(result.failures)
@@ -92,6 +95,8 @@ class _Tally:
             self.updated += result.articles
         elif result.status == "records":
             self.added += result.articles
+            if result.skipped:
+                self.skipped_records.setdefault(result.path, Counter()).update(result.skipped)
             if result.sync:
                 self.record_ids.setdefault(result.path, set()).update(result.ids)
             else:
@@ -104,6 +109,10 @@ class _Tally:
         its jobs are done: an article whose id was indexed before is updated, not added."""
         self.failures.extend(end.failures)
         self.unchanged += end.unchanged
+        if end.path in self.skipped_records:
+            from ..ingest.warc import skipped_summary
+
+            self.warnings.extend(skipped_summary(end.path, self.skipped_records.pop(end.path)))
         written = self.record_ids.pop(end.path, set())
         repeats = self.id_repeats.pop(end.path, None)
         if written or repeats and repeats.repeated:

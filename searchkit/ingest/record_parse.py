@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
@@ -32,9 +33,13 @@ def decode_record(record: RawRecord, path: str) -> tuple[str, tuple[str, ...]]:
             "replaced with \ufffd",)
 
 
-def parse_records(source: Source, layout: Layout, records: Iterable[RawRecord]
+def parse_records(source: Source, layout: Layout, records: Iterable[RawRecord], skipped=None
                   ) -> Iterator[tuple[RawRecord, Article | Failure]]:
-    """Each record with its Article or Failure (blank CSV rows give nothing)."""
+    """Each record with its Article or Failure (blank CSV rows give nothing; WARC records
+    that hold no page are counted in the Counter `skipped`)."""
+    if layout.kind == "warc":
+        yield from _warc(source, records, Counter() if skipped is None else skipped)
+        return
     ids = RecordIds(source.path)
     columns = header_columns(list(layout.header), source.fields) if layout.header else {}
     for record in records:
@@ -66,3 +71,15 @@ def _row(text: str, record: RawRecord, layout: Layout, columns: dict[str, int], 
         return None
     cells = rows[0] if len(rows) == 1 else [cell for row in rows for cell in row]
     return row_article(cells, layout.header, columns, source.path, source.rel, record.number, where, ids)
+
+
+def _warc(source: Source, records: Iterable[RawRecord], skipped: Counter):
+    from .warc import record_item
+    from .warc_records import iter_records
+
+    seen: set[str] = set()
+    for record in records:
+        for framed in iter_records(record.data, record.number):
+            item = record_item(framed, source.path, source.rel, seen, skipped)
+            if item is not None:
+                yield record, item

@@ -1,4 +1,4 @@
-"""The records of one large JSON Lines, CSV or TSV file, read as a stream.
+"""The records of one large JSON Lines, CSV or TSV file, read as a stream (WARC: warc_stream.py).
 
 This is the indexing process's side of record mode (see
 `searchkit/index/record_sync.py`): the file is read once, a block at a time
@@ -35,7 +35,7 @@ from .compressed import iter_expanded
 from .delimited import FIELD_LIMIT, guess_delimiter
 from .discover import Source
 
-RECORD_KINDS = ("jsonl", "csv", "tsv")
+RECORD_KINDS = ("jsonl", "csv", "tsv", "warc")
 BLOCK_BYTES = 8 * 1024 * 1024
 MAX_RECORD_BYTES = 64 * 1024 * 1024  # a CSV row still open past this: a quote that never closes
 
@@ -68,7 +68,10 @@ class Layout:
 
 
 def record_kind(source: Source) -> bool:
-    """Whether a file can be read in record mode (not inside an archive)."""
+    """Whether a file can be read in record mode (not inside an archive; a WARC plain or
+    gzipped)."""
+    if source.kind == "warc" and source.compression not in ("", "gz"):
+        return False
     return source.kind in RECORD_KINDS and source.member is None
 
 
@@ -142,6 +145,10 @@ def iter_records(source: Source) -> tuple[Layout, Iterator[RawRecord | Failure]]
     Raises ArticleParseError when the file cannot be read at all."""
     if source.kind == "jsonl":
         return Layout("jsonl"), _jsonl_records(source)
+    if source.kind == "warc":
+        from .warc_stream import warc_records
+
+        return Layout("warc"), warc_records(source)
     lines = _lines(source)
     header: list[str] | None = None
     row = 0

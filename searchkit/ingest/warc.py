@@ -57,13 +57,8 @@ def parse_warc(data: bytes, path: str, rel: str, base_offset: int = 0
     records = 0
     for record in iter_records(data, base_offset):
         records += 1
-        if isinstance(record, WarcError):
-            yield Failure(path, f"{record.where}: {record.reason}")
-            continue
-        try:
-            item = _record_article(record, path, rel, seen)
-        except _Skip as skip:
-            skipped[str(skip)] += 1
+        item = record_item(record, path, rel, seen, skipped)
+        if item is None:
             continue
         if isinstance(item, Article):
             if held is not None:
@@ -78,6 +73,24 @@ def parse_warc(data: bytes, path: str, rel: str, base_offset: int = 0
         yield Failure(path, "no HTML page to index; " + summary[0].split(": ", 1)[1])
     elif not records:
         yield Failure(path, "no WARC records found")
+
+
+def record_item(record: WarcRecord | WarcError, path: str, rel: str, seen: set[str],
+                skipped: Counter) -> Article | Failure | None:
+    """The article of one record, a Failure, or None for a record that holds no article
+    (its reason counted in `skipped`). `seen`: the keys given so far in this file."""
+    if isinstance(record, WarcError):
+        return Failure(path, f"{record.where}: {record.reason}")
+    try:
+        return _record_article(record, path, rel, seen)
+    except _Skip as skip:
+        skipped[str(skip)] += 1
+        return None
+
+
+def skipped_summary(path: str, skipped: Counter) -> tuple[str, ...]:
+    """The warning that sums up the records skipped in a file (none when none were)."""
+    return _summary(path, skipped)
 
 
 def _summary(path: str, skipped: Counter) -> tuple[str, ...]:
