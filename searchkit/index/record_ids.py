@@ -4,8 +4,8 @@ A file parsed whole gives a repeated id to the later record's fallback
 (`RecordIds`, with a warning). In record mode the records of one file are
 parsed in separate jobs, and on a sync the unchanged records are not parsed at
 all, so a repeat can only be seen afterwards: the workers report the ids they
-indexed, this process keeps an 8-byte hash of each (`IdRepeats`: about 70
-bytes per record, whatever the length of the ids), and a repeat found there, or
+indexed, this process keeps them in a Bloom filter (`IdRepeats`: 2 bytes per
+record, whatever the length of the ids), and an id it may have seen before, or
 an id indexed by a sync, is checked in the index once the update is committed
 (`resolve_repeats`). The article of the lowest record number keeps the id; the
 others are written again under their fallback, read from their stored fields
@@ -21,19 +21,41 @@ from .schema import F
 
 
 class IdRepeats:
-    """The ids indexed from one file so far; the ones seen twice."""
+    """The ids indexed from one file so far, in a Bloom filter that grows by layers (2
+    bytes per id, whatever the ids' length); an id the filter may have seen is kept as a
+    candidate (every repeat, and about 0.5% of the other ids), checked in the index by
+    resolve_repeats."""
+
+    FIRST_LAYER = 1 << 17  # ids in the first layer; each next layer holds twice as many
 
     def __init__(self) -> None:
-        self.hashes: set[int] = set()
+        self.layers: list[tuple[bytearray, int]] = []  # (bits, number of bits): 16 per id
+        self.capacity = self.count = 0  # of the last layer
         self.repeated: set[str] = set()
 
     def add(self, ids) -> None:
+        blake2b, repeated = hashlib.blake2b, self.repeated
         for article_id in ids:
-            digest = int.from_bytes(hashlib.blake2b(article_id.encode("utf-8"), digest_size=8).digest(), "big")
-            if digest in self.hashes:
-                self.repeated.add(article_id)  # (or a hash collision: checked in the index)
-            else:
-                self.hashes.add(digest)
+            digest = int.from_bytes(blake2b(article_id.encode("utf-8"), digest_size=8).digest(), "little")
+            first, step = digest & 0xFFFFFFFF, (digest >> 32) | 1
+            seen = False
+            for bits, size in self.layers:  # three probes, spelt out: this runs per article
+                one, two, three = first % size, (first + step) % size, (first + 2 * step) % size
+                if bits[one >> 3] >> (one & 7) & 1 and bits[two >> 3] >> (two & 7) & 1 \
+                        and bits[three >> 3] >> (three & 7) & 1:
+                    seen = True
+                    break
+            if seen:
+                repeated.add(article_id)
+                continue
+            if self.count >= self.capacity:
+                self.capacity = self.FIRST_LAYER << len(self.layers)
+                self.layers.append((bytearray(self.capacity * 2), self.capacity * 16))
+                self.count = 0
+            bits, size = self.layers[-1]
+            for probe in (first % size, (first + step) % size, (first + 2 * step) % size):
+                bits[probe >> 3] |= 1 << (probe & 7)
+            self.count += 1
 
 
 def _record_number(file_value: bytes) -> int:
