@@ -35,6 +35,7 @@ CANDIDATE = re.compile(
 )
 LOWER_WORD = re.compile(r"(?<![\w'’])[a-z][a-z'’-]*")
 PAREN_ACRONYM = re.compile(r"\s*\(([A-Z][A-Z0-9&.-]{1,7})\)")
+NUMBER_AFTER = re.compile(r"[ \t-]?\d")
 NEXT_WORD = re.compile(r"[\s,]*([A-Za-z]+)")
 PREV_WORD = re.compile(r"([A-Za-z][A-Za-z.-]*)[\s,]*$")
 PARTICLES = frozenset(
@@ -158,10 +159,15 @@ class Classifier:
         return []
 
     def strip_leading(self, words: list[str], initial: bool) -> list[str]:
-        stop = self.words["stop"]
+        """Drop sentence openers and articles before a name. "The" does not make the next
+        word sentence-initial (The National Socialism Movement); a word that also begins
+        names (New, First) stays unless it opens the sentence and starts nothing known."""
+        stop, adjectives = self.words["stop"], self.words["name_adjectives"]
         while words and (words[0] in stop or words[0].lower() == "the") and not self.known(" ".join(words)):
+            if words[0] in adjectives and len(words) > 1 and (not initial or self.starts_known(words)):
+                break
+            initial = words[0].lower() != "the"  # after "The" a capital is the name's own
             words = words[1:]
-            initial = True
         if initial and len(words) > 1 and self.is_common(words[0]) and not self.starts_known(words):
             words = words[1:]
         while words and (words[0] in PARTICLES or words[0].endswith(ATTRIBUTIVE)):
@@ -193,7 +199,7 @@ class Classifier:
 
     def single(self, word: str, initial: bool, before: int, after: int) -> Found:
         if is_acronym(word) and not word.isdigit():
-            if word in self.words["stop_acronyms"] or word in self.words["titles"]:
+            if word in self.words["stop_acronyms"] or word in self.words["titles"] or self.is_fragment(word, after):
                 return []
             return [(word, "org")] if len(word) > 1 else []
         if word in self.words["stop"] or word in self.words["nonname"] or word in self.words["titles"]:
@@ -203,6 +209,13 @@ class Classifier:
         if self.has_cue(before, after) and not initial:
             return [(word, "person")]
         return [(word, PENDING_INITIAL if initial else PENDING)]
+
+    def is_fragment(self, word: str, after: int) -> bool:
+        """An acronym that is no organisation on its own: a company or club suffix (FC, AG),
+        or a model, rating or index with a number (US101, EF1, AK-47, CAC 40)."""
+        if word in self.words["org_suffix_acronyms"] or any(c.isdigit() for c in word):
+            return True
+        return after >= 0 and NUMBER_AFTER.match(self.text, after) is not None
 
     def titled(self, words: list[str], before: int, after: int) -> Found | None:
         start, end = self.title_block(words)
@@ -247,6 +260,11 @@ class Classifier:
 
     def organisation(self, words: list[str], before: int, after: int) -> Found | None:
         org_words = self.words["org_words"]
+        if words[-1] in self.words["not_org_ends"]:
+            return None  # Dulles International Airport, Commonwealth Electoral Act
+        for i, word in enumerate(words[1:-1], 1):
+            if word in ("and", "&") and self.is_org(words[i + 1:]):  # House and Senate
+                return self.segment(words[:i], False, before, -1) + self.segment(words[i + 1:], False, -1, after)
         joint = next((i for i, w in enumerate(words) if w in ("and", "&", "of")), None)
         if joint and not any(w in org_words or w in self.words["org_heads"] for w in words[:joint]):
             return None  # "Richard Colebatch of the HR Nicholls Society", "MP X and French Senate"
@@ -268,6 +286,14 @@ class Classifier:
             found.append((country, "place"))
         return found
 
+    def is_org(self, words: list[str]) -> bool:
+        """Whether `words` alone name a known organisation, or are an unknown acronym."""
+        name = " ".join(words)
+        known = self.known(name)
+        if known is not None:
+            return known[0][1] == "org"
+        return len(words) == 1 and is_acronym(name) and name not in self.words["stop_acronyms"]
+
     def conjoined(self, words: list[str], before: int, after: int) -> Found | None:
         for i, word in enumerate(words):
             if word in PARTICLES and word not in NAME_PARTICLES:
@@ -282,7 +308,9 @@ class Classifier:
             country = self.gaz.demonym(head)
             hit = (country, "place") if country else self.gaz.lookup(head)
             if hit and size < len(words):
-                return [hit, *self.segment(words[size:], False, -1, after)]
+                if hit[1] == "org" and words[-1] in self.words["not_org_ends"]:
+                    hit = None  # "Commonwealth Electoral Act": a law, not the Commonwealth
+                return [*([hit] if hit else []), *self.segment(words[size:], False, -1, after)]
         return None
 
     def person(self, words: list[str], before: int, after: int) -> Found | None:

@@ -1,0 +1,69 @@
+"""Organisation precision rules of the rule-based extractor (issue 15, part 3)."""
+
+from __future__ import annotations
+
+import pytest
+
+from searchkit.analysis.entities import extract_entities
+
+
+def orgs(text: str) -> list[str]:
+    return [e.name for e in extract_entities(text) if e.kind == "org"]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Prices rose on the New York Mercantile Exchange on Monday.", "New York Mercantile Exchange"),
+    ("He said so. The New York Times reported it first.", "New York Times"),
+    ("The National Socialism Movement met in Ohio.", "National Socialism Movement"),
+    ("The First District Appellate Court ruled on it.", "First District Appellate Court"),
+    ("Members of the New Democratic Party voted.", "New Democratic Party"),
+])
+def test_a_leading_word_that_begins_the_name_is_kept(text, name):
+    assert orgs(text) == [name]
+
+
+def test_a_sentence_opener_is_still_dropped():
+    assert orgs("Next, Generation Trust sold its stake. New Zealand Post said so.") == [
+        "Generation Trust", "New Zealand Post"]
+
+
+@pytest.mark.parametrize("text", [
+    "Armed men attacked the FC position near the border.",
+    "The gunmen carried AK 47s and grenades.",
+    "The gunmen carried AK-47 rifles.",
+    "The CAC 40 fell 2 per cent in Paris.",
+    "The US101 helicopter will be built in America.",
+    "An EF1 tornado touched down in the county.",
+    "The NZD rose against the US dollar.",
+    "They fired an RPG at the base.",
+])
+def test_acronym_fragments_models_and_common_abbreviations_are_not_orgs(text):
+    assert orgs(text) == []
+
+
+def test_unknown_acronyms_still_are_orgs():
+    assert orgs("The NHTSA opened an inquiry, and AWB paid a kickback.") == ["NHTSA", "AWB"]
+
+
+@pytest.mark.parametrize("text", [
+    "A package was found at Washington Dulles International Airport yesterday.",
+    "Trains run on the East Coast Main Line to Edinburgh.",
+    "The amendments to the Commonwealth Electoral Act were ruled invalid.",
+])
+def test_facilities_routes_and_laws_are_not_orgs(text):
+    assert orgs(text) == []
+
+
+def test_a_person_whose_surname_is_a_facility_word_stays_a_person():
+    people = [e.name for e in extract_entities("Senator John Tower said no.") if e.kind == "person"]
+    assert people == ["John Tower"]
+
+
+def test_two_organisations_joined_by_and_are_split():
+    assert orgs("Aid staff work with the Ministry of Agriculture and UNICEF in Djibouti.") == [
+        "Ministry of Agriculture", "UNICEF"]
+    assert orgs("Officials in Congress and on House and Senate staffs objected.") == ["Congress", "Senate"]
+
+
+def test_one_organisation_with_and_in_its_name_stays_whole():
+    assert orgs("The Department of Trade and Industry agreed.") == ["Department of Trade and Industry"]
