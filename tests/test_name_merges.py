@@ -108,3 +108,34 @@ def test_query_widening_adds_every_form():
     names = MergedNames(parse_aliases(""), plan)
     assert names.expand("Obama", "person") == ["Obama", "Barack Obama"]
     assert names.expand("barack obama", "person") == ["barack obama", "Obama"]
+
+
+# Two forms of one name in one article: counted once (the cluster counts such groups again).
+BOTH_FORMS = {"both.txt": "George Bush and George W. Bush are one man here, aides said."}
+
+
+@pytest.fixture(scope="module")
+def engines(tmp_path_factory, opensearch_url):
+    """The same articles in an embedded index and on the OpenSearch node."""
+    pytest.importorskip("opensearchpy")
+    import opensearch_support
+
+    root = tmp_path_factory.mktemp("merges-parity")
+    for name, body in {**ARTICLES, **BOTH_FORMS}.items():
+        write_seed_article(root / "docs", name, "2007-05-01", body)
+    with opensearch_support.both_engines(root / "ix", opensearch_url, "searchkit-test-merges", [root / "docs"],
+                                         workers=0) as opened:
+        yield opened
+
+
+def test_both_engines_merge_alike(engines):
+    embedded, cluster = engines
+    counts = people(embedded.entities(top=20))
+    assert counts["George W. Bush"] == 6 and "Bush" not in counts and "George Bush" not in counts
+    for top in (1, 2, 20):
+        assert embedded.entities(top=top) == cluster.entities(top=top)
+        assert embedded.stats(top=top).top_entities == cluster.stats(top=top).top_entities
+    for query in ("said", "White House", "person:Bush", 'person:"George W. Bush"', "person:Clinton"):
+        one, other = embedded.search(query, facets=5), cluster.search(query, facets=5)
+        assert (one.total, one.facets) == (other.total, other.facets), query
+    assert embedded.cooccur("person:Bush") == cluster.cooccur("person:Bush")

@@ -85,7 +85,7 @@ def plan_merges(counts: Mapping[str, Mapping[str, int]], aliases=None) -> Merges
     full_of: dict[tuple[str, str], str] = {}
     for kind in MERGED_KINDS:
         for short, full in plan_kind({n: c for n, c in counts.get(kind, {}).items() if c > 0},
-                                     _alias_names(aliases, kind)).items():
+                                     alias_names(aliases, kind)).items():
             full_of[(kind, short)] = full
     return build_merges(full_of)
 
@@ -137,7 +137,7 @@ def _final(name: str, out: Mapping[str, str]) -> str:
     return name
 
 
-def _alias_names(aliases, kind: str) -> set[str]:
+def alias_names(aliases, kind: str) -> set[str]:
     """Folded names the alias file mentions for `kind` (or for any kind)."""
     if not aliases:
         return set()
