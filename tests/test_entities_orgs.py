@@ -67,3 +67,18 @@ def test_two_organisations_joined_by_and_are_split():
 
 def test_one_organisation_with_and_in_its_name_stays_whole():
     assert orgs("The Department of Trade and Industry agreed.") == ["Department of Trade and Industry"]
+
+
+def test_a_later_short_form_of_an_organisation_named_in_full_is_the_full_name():
+    text = ("The Oakland Housing Authority spent the money. Tenants said the Housing Authority "
+            "let 13 families back. The Federal Reserve and the US Federal Reserve Bank differ.")
+    assert orgs(text)[:1] == ["Oakland Housing Authority"] and "Housing Authority" not in orgs(text)
+    assert "Federal Reserve" in orgs(text)  # a known name keeps its own entry
+
+
+def test_a_currency_marker_is_no_entity():
+    assert extract_entities("Possession is punishable by a AU$500 fine; it cost US$ 5.") == []
+
+
+def test_a_stock_index_is_no_organisation():
+    assert orgs("The Dow Jones Industrial Average fell by 252 points.") == []

@@ -144,8 +144,8 @@ class Classifier:
     def segment(self, words: list[str], initial: bool, before: int, after: int) -> Found:
         """Entities of one segment (a lone unknown word comes back as PENDING)."""
         words = self.strip_leading(words, initial)
-        if not words:
-            return []
+        if not words or (after >= 0 and len(words) == 1 and self.text[after:after + 1] == "$"):
+            return []  # "US$", "AU$": a currency
         name = " ".join(words)
         known = self.known(name)
         if known is not None:
