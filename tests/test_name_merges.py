@@ -98,6 +98,12 @@ def test_plan_rules():
     assert Merges.from_json(plan.to_json()) == plan
 
 
+def test_a_short_form_never_merges_into_a_rarer_name():
+    plan = plan_merges({"person": {"James Baker": 100, "James Secertary Baker": 2, "Baker": 30,
+                                   "Ronald Reagan": 50, "Reagan": 80}})
+    assert plan.full_of == {("person", "Baker"): "James Baker"}  # and Reagan, in more articles, stays
+
+
 def test_a_name_the_alias_file_mentions_is_left_to_it():
     counts = {"person": {"George W. Bush": 40, "Bush": 10}}
     assert plan_merges(counts, parse_aliases("person: Jeb Bush = Bush\n")).full_of == {}
