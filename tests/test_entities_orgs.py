@@ -82,3 +82,56 @@ def test_a_currency_marker_is_no_entity():
 
 def test_a_stock_index_is_no_organisation():
     assert orgs("The Dow Jones Industrial Average fell by 252 points.") == []
+
+
+def test_two_full_names_joined_by_and_are_two_orgs():
+    assert orgs("On Monday XM Satellite Radio and Sirius Satellite Radio announced a merger.") == [
+        "XM Satellite Radio", "Sirius Satellite Radio"]
+
+
+def test_a_person_after_an_organisation_is_a_person():
+    people = [e.name for e in extract_entities("A spokesman for the National Security Council Frederick Jones said no.")
+              if e.kind == "person"]
+    assert people == ["Frederick Jones"]
+
+
+def test_a_capital_the_inside_a_sequence_begins_another_name():
+    assert orgs("European Union\nThe European Union has left its recession.") == ["European Union"]
+
+
+def test_a_country_before_a_known_organisation_of_that_country_is_a_place():
+    entities = extract_entities("The US Federal Reserve raised rates; the Norwegian Labour Party objected.")
+    assert [(e.kind, e.name) for e in entities] == [
+        ("org", "Federal Reserve"), ("place", "United States"), ("org", "Norwegian Labour Party"), ("place", "Norway")]
+
+
+def test_party_members_are_not_the_party():
+    assert orgs("Democrats and Republicans in Congress agreed, the GOP said.") == ["Congress", "Republican Party"]
+
+
+@pytest.mark.parametrize("text", [
+    "Southwest Airlines Flight 812 landed safely.",
+    "The Nasdaq Composite closed at 2,740.99.",
+    "The bombs went off at 7:20 p.m. IST on Friday.",
+])
+def test_flights_index_names_and_time_zones_are_not_orgs(text):
+    assert orgs(text) == []
+
+
+@pytest.mark.parametrize("text, name", [
+    ("A spokeswoman for the Foreign Ministry of the People's Republic of China said no.",
+     "Foreign Ministry of the People's Republic of China"),
+    ("In 2002 the Nigerian Economic and Financial Crimes Commission was set up.",
+     "Nigerian Economic and Financial Crimes Commission"),
+    ("Shares of Procter & Gamble Co rose.", "Procter & Gamble Co"),
+    ("The men he commanded in the 3rd Infantry Division were surprised.", "3rd Infantry Division"),
+    ("The United Nations Office on Drugs and Crime's survey was released.", "United Nations Office on Drugs and Crime"),
+    ("The Intergovernmental Authority on Development met in Nairobi.", "Intergovernmental Authority on Development"),
+])
+def test_whole_names_are_kept(text, name):
+    assert orgs(text)[:1] == [name]
+
+
+def test_on_joins_only_words_that_are_no_name_of_their_own():
+    assert orgs("The Senate on Tuesday voted.") == ["Senate"]
+    assert "UN Security Council" in orgs("The Security Council on Iraq said so.")
