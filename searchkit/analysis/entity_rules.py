@@ -335,15 +335,17 @@ class Classifier:
 
     def joins_one_name(self, words: list[str], joint: int) -> bool:
         """Whether "and" joins the words of one organisation's name (Economic and Financial
-        Crimes Commission, Procter & Gamble Co): nothing before it is a name of its own (a
-        given name, a title, a known name; a demonym may open it)."""
+        Crimes Commission, Foreign and Commonwealth Office): what comes before it (after a
+        demonym) is subject words (Foreign, Economic) or words the text also writes in lower
+        case, not a name of its own ("Elasa Teleni and Fiji Police")."""
         left = words[:joint]
         if words[joint] == "of" or words[-1] not in self.words["org_words"]:
             return False
         if self.gaz.demonym(left[0]):
             left = left[1:]
-        return all(w not in self.words["first_names"] and w not in self.words["titles"]
-                   and self.gaz.known(w) is None and not is_acronym(w) for w in left)
+        common = self.words["portfolios"] | self.words["nonname"]
+        return all((w in common or w.lower() in self.lower_words()) and w not in self.words["first_names"]
+                   and self.gaz.known(w) is None for w in left)
 
     def local_name(self, words: list[str]) -> Found | None:
         """A country's name or demonym before a known organisation of that country:
