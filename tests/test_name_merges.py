@@ -104,6 +104,10 @@ def test_a_short_form_never_merges_into_a_rarer_name():
     assert plan.full_of == {("person", "Baker"): "James Baker"}  # and Reagan, in more articles, stays
 
 
+def test_a_given_name_alone_never_merges():
+    assert plan_merges({"person": {"Elton John": 5, "John": 3, "Barney Frank": 4, "Frank": 2}}).full_of == {}
+
+
 def test_a_name_the_alias_file_mentions_is_left_to_it():
     counts = {"person": {"George W. Bush": 40, "Bush": 10}}
     assert plan_merges(counts, parse_aliases("person: Jeb Bush = Bush\n")).full_of == {}

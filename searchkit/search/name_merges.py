@@ -13,7 +13,8 @@ forms belong to one full name:
   one candidate is named in at least DOMINANCE times as many articles as any other, and
   the candidate is named in at least as many articles as the short form (a rare garbled
   "James Secertary Baker" does not take in "James Baker");
-- otherwise (two full names with one surname, neither dominant) it stays as it is;
+- otherwise (two full names with one surname, neither dominant) it stays as it is, and
+  so does a word that is also a given name ("John" is not taken for Elton John);
 - a name the alias file mentions (as a name, an alias or a suppression) is left to it.
 
 Both engines plan from the same counts (whole index, person names) and apply the
@@ -27,7 +28,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from ..analysis.gazetteer import normalise_key
+from ..analysis.gazetteer import load_gazetteer, normalise_key
 
 DOMINANCE = 5
 MERGED_KINDS = ("person",)
@@ -110,9 +111,10 @@ def plan_kind(counts: Mapping[str, int], left_alone: set[str]) -> dict[str, str]
         chosen = _choose(candidates, counts)
         if chosen and counts[chosen] >= counts[name]:
             out[name] = chosen
+    given = load_gazetteer().words.get("first_names", frozenset())
     for name in counts:  # then bare surnames, against the names left after the first pass
-        if len(name.split()) > 1 or normalise_key(name) in left_alone:
-            continue
+        if len(name.split()) > 1 or normalise_key(name) in left_alone or name in given:
+            continue  # a given name alone ("John", "Frank") is nobody's surname for sure
         groups: dict[str, int] = defaultdict(int)
         for candidate in by_last.get(normalise_key(name), ()):
             groups[out.get(candidate, candidate)] += counts[candidate]
