@@ -9,8 +9,9 @@ The pool is the one `entities_eval.py --wikinews-sample` draws from (every
 dumps in ../shared/data/wikinews), so a seed gives the same draw as that script.
 `draw` prints a TSV to judge: number, name, article, verdict (empty), why, and the
 contexts of the mention (up to two, the name or its last word). A judged file has
-the verdict column filled with ✓ (correct), ~ (lenient) or ✗ (wrong); `score`
-counts them. `recheck` reads a judged file made with older code and prints, for
+the verdict column filled with ✓ (correct), ~ (lenient) or ✗ (wrong), or `gone`
+when a recheck found that the pair is no longer extracted; `score` counts them
+(gone pairs left out). `recheck` reads a judged file made with older code and prints, for
 each line, whether the current extractor still gives that name in that article,
 and what it gives instead when it does not (to re-judge the changed lines only).
 The data stays outside the repository; the judgment files hold names, article
@@ -36,6 +37,7 @@ from searchkit.analysis.entities import extract_entities  # noqa: E402
 
 KINDS = ("person", "org", "place")
 VERDICTS = ("✓", "~", "✗")
+GONE = "gone"  # a recheck's verdict for a pair the current extractor no longer gives
 
 
 def extracted() -> dict[str, tuple[str, list]]:
@@ -76,10 +78,11 @@ def read_judged(path: Path) -> list[list[str]]:
 def score(path: Path) -> None:
     rows = read_judged(path)
     counts = Counter(row[3] for row in rows)
-    unjudged = [row[0] for row in rows if row[3] not in VERDICTS]
-    total = len(rows) - len(unjudged)
-    print(f"{path.name}: {total} judged; ✓ {counts['✓']}, ~ {counts['~']}, ✗ {counts['✗']}; "
-          f"strict {counts['✓'] / (total or 1):.2f}, lenient {(counts['✓'] + counts['~']) / (total or 1):.2f}")
+    unjudged = [row[0] for row in rows if row[3] not in (*VERDICTS, GONE)]
+    total = len(rows) - len(unjudged) - counts[GONE]
+    gone = f" ({counts[GONE]} no longer extracted, left out)" if counts[GONE] else ""
+    print(f"{path.name}: {total} judged{gone}; ✓ {counts['✓']}, ~ {counts['~']}, ✗ {counts['✗']}; "
+          f"strict {counts['✓'] / (total or 1):.3f}, lenient {(counts['✓'] + counts['~']) / (total or 1):.3f}")
     if unjudged:
         print(f"not judged: {', '.join(unjudged)}")
 
