@@ -98,10 +98,10 @@ def test_plan_rules():
     assert Merges.from_json(plan.to_json()) == plan
 
 
-def test_a_short_form_never_merges_into_a_rarer_name():
+def test_a_short_form_never_merges_into_a_much_rarer_name():
     plan = plan_merges({"person": {"James Baker": 100, "James Secertary Baker": 2, "Baker": 30,
                                    "Ronald Reagan": 50, "Reagan": 80}})
-    assert plan.full_of == {("person", "Baker"): "James Baker"}  # and Reagan, in more articles, stays
+    assert plan.full_of == {("person", "Baker"): "James Baker", ("person", "Reagan"): "Ronald Reagan"}
 
 
 def test_a_given_name_alone_never_merges():

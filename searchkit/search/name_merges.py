@@ -11,8 +11,8 @@ forms belong to one full name:
 - its candidates are the longer names of the index it is a form of;
 - it merges when there is one candidate (the only full name with that ending), or when
   one candidate is named in at least DOMINANCE times as many articles as any other, and
-  the candidate is named in at least as many articles as the short form (a rare garbled
-  "James Secertary Baker" does not take in "James Baker");
+  the candidate is named in at least 1/DOMINANCE as many articles as the short form (a
+  rare garbled "James Secertary Baker" does not take in "James Baker");
 - otherwise (two full names with one surname, neither dominant) it stays as it is, and
   so does a word that is also a given name ("John" is not taken for Elton John);
 - a name the alias file mentions (as a name, an alias or a suppression) is left to it.
@@ -109,7 +109,7 @@ def plan_kind(counts: Mapping[str, int], left_alone: set[str]) -> dict[str, str]
             continue  # only first + last name is a shorter form ("George W. Bush" is not one)
         candidates = [c for c in by_ends[(words[0], words[-1])] if len(c.split()) > 2]
         chosen = _choose(candidates, counts)
-        if chosen and counts[chosen] >= counts[name]:
+        if chosen and counts[chosen] * DOMINANCE >= counts[name]:
             out[name] = chosen
     given = load_gazetteer().words.get("first_names", frozenset())
     for name in counts:  # then bare surnames, against the names left after the first pass
@@ -119,7 +119,7 @@ def plan_kind(counts: Mapping[str, int], left_alone: set[str]) -> dict[str, str]
         for candidate in by_last.get(normalise_key(name), ()):
             groups[out.get(candidate, candidate)] += counts[candidate]
         chosen = _choose(list(groups), groups)
-        if chosen and groups[chosen] >= counts[name]:
+        if chosen and groups[chosen] * DOMINANCE >= counts[name]:
             out[name] = chosen
     return {short: _final(full, out) for short, full in out.items()}
 
