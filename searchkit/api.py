@@ -155,7 +155,15 @@ class SearchIndex:
         """The query with `person:`/`org:`/`place:` names widened by the aliases."""
         from .search.entity_aliases import widen_query
 
-        return widen_query(text, syntax, lambda: self._aliases()[0])
+        return widen_query(text, syntax, self._names)
+
+    def _names(self):
+        """The alias rules with the index's name merges: what widens entity names in a query."""
+        from .search.name_merges import MergedNames
+        from .search.searcher import plan_index_merges
+
+        aliases = self._aliases()[0]
+        return MergedNames(aliases, self._read(plan_index_merges, aliases))
 
     # -- indexing --------------------------------------------------------
     @property
@@ -280,7 +288,8 @@ class SearchIndex:
             raise SearchkitError(f"unknown sort {sort!r}", hint="use 'relevance' or 'date'")
         results = self._read(run_search, self._query(query, syntax), limit=limit, page=page,
                              sort=sort, syntax=syntax, facets=facets, snippets=snippets,
-                             today=today, recency=recency, group=group, **_operator(operator))
+                             today=today, recency=recency, group=group, aliases=self._aliases()[0],
+                             **_operator(operator))
         return replace(results, query=query) if results.query != query else results
 
     def iter_all(self, query: str, sort: str = "relevance", syntax: bool = True, today=None,
@@ -303,7 +312,8 @@ class SearchIndex:
         """Entities appearing most with `query` (e.g. 'person:Faiz Hamid'), counted per article."""
         from .search.related import cooccurring
 
-        return cooccurring(self._fresh(), self._query(query, syntax), top=top, syntax=syntax, today=today)
+        return cooccurring(self._fresh(), self._query(query, syntax), top=top, syntax=syntax, today=today,
+                           aliases=self._aliases()[0], asked=query)
 
     def explain(self, query: str, article_id: str, syntax: bool = True, today=None,
                 recency: float = 0.0):
@@ -323,7 +333,8 @@ class SearchIndex:
         """Most mentioned people, organisations and places, within a query's matches or overall."""
         from .search.searcher import count_query_entities
 
-        return self._read(count_query_entities, self._query(query, syntax), top=top, syntax=syntax)
+        return self._read(count_query_entities, self._query(query, syntax), top=top, syntax=syntax,
+                          aliases=self._aliases()[0])
 
     def timeline(self, query: str, interval: str = "auto", normalise: bool = False,
                  syntax: bool = True) -> tuple[str, tuple[TimelineBucket, ...]]:
@@ -335,7 +346,7 @@ class SearchIndex:
     def stats(self, top: int = 10) -> IndexStats:
         from .search.searcher import index_stats
 
-        return self._read(index_stats, self.path, top=top)
+        return self._read(index_stats, self.path, top=top, aliases=self._aliases()[0])
 
 
 def _operator(operator: str | None) -> dict:

@@ -7,6 +7,7 @@ CI=true they fail instead, since CI must run them. Plain urllib: no client neede
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -84,6 +85,29 @@ def delete_indexes(base_url: str, name: str) -> None:
     if found:
         targets = urllib.parse.quote(",".join(sorted(found)), safe=",")
         request("DELETE", f"{base_url}/{targets}?ignore_unavailable=true")
+
+
+@contextlib.contextmanager
+def both_engines(folder: Path, base_url: str, prefix: str, paths: list, aliases: Path | None = None, **update):
+    """(embedded index in `folder`, index on the node) of the same files, each updated
+    once (with the alias file `aliases`); both closed and the node's index deleted after."""
+    import searchkit
+
+    name = unique_index_name(prefix)
+    opened = []
+    try:
+        for location in (folder, index_location(base_url, name)):
+            ix = searchkit.SearchIndex.create(location)
+            opened.append(ix)
+            if aliases is not None:
+                ix.set_aliases(aliases)
+            report = ix.update(paths, **update)
+            assert not report.failures, report.failures
+        yield tuple(opened)
+    finally:
+        for ix in opened:
+            ix.close()
+        delete_indexes(base_url, name)
 
 
 def run_script(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:

@@ -193,21 +193,10 @@ def engines(corpus, opensearch_url):
     """(embedded index, cluster index) of the same files, built once."""
     pytest.importorskip("opensearchpy")
     base, paths, _ = corpus
-    name = opensearch_support.unique_index_name("searchkit-test-parity")
-    opened = []
-    try:
-        for location in (base / "index", opensearch_support.index_location(opensearch_url, name)):
-            ix = searchkit.SearchIndex.create(location)
-            opened.append(ix)
-            ix.set_aliases(base / "aliases.txt")
-            report = ix.update(paths)
-            assert not report.failures, report.failures
+    with opensearch_support.both_engines(base / "index", opensearch_url, "searchkit-test-parity", paths,
+                                         aliases=base / "aliases.txt") as opened:
         assert opened[0].stats().articles == opened[1].stats().articles > 1200
-        yield tuple(opened)
-    finally:
-        for ix in opened:
-            ix.close()
-        opensearch_support.delete_indexes(opensearch_url, name)
+        yield opened
 
 
 def search(ix, item: Case, **extra):

@@ -79,9 +79,23 @@ def surnames(found: Found) -> dict[str, str]:
     return out
 
 
+def longer_orgs(found: Found) -> dict[str, str]:
+    """The last words (folded, two or more) of each organisation's name -> the first name
+    that ends with them and is longer: "Housing Authority" -> "Oakland Housing Authority"."""
+    out: dict[str, str] = {}
+    for name, kind in found:
+        words = name.split()
+        if kind == "org":
+            for start in range(1, len(words) - 1):
+                out.setdefault(normalise_key(" ".join(words[start:])), name)
+    return out
+
+
 def finalise(found: Found, aliases: Aliases | None) -> list[Entity]:
-    """Resolve surnames and pending words, apply aliases, de-duplicate in order."""
-    full = surnames(found)
+    """Resolve surnames, short forms of an organisation named in full and pending words,
+    apply aliases, de-duplicate in order."""
+    full, orgs = surnames(found), longer_orgs(found)
+    known = load_gazetteer().known
     seen: set[tuple[str, str]] = set()
     out: list[Entity] = []
     for name, kind in found:
@@ -91,6 +105,8 @@ def finalise(found: Found, aliases: Aliases | None) -> list[Entity]:
                 name, kind = resolved, "person"
             elif kind != "person":
                 continue
+        elif kind == "org" and " " in name and known(name) is None:
+            name = orgs.get(normalise_key(name), name)  # "the Housing Authority" after its full name
         if aliases:
             rule = aliases.resolve(name, kind)
             if rule is None:

@@ -35,6 +35,9 @@ CANDIDATE = re.compile(
 )
 LOWER_WORD = re.compile(r"(?<![\w'’])[a-z][a-z'’-]*")
 PAREN_ACRONYM = re.compile(r"\s*\(([A-Z][A-Z0-9&.-]{1,7})\)")
+NUMBER_AFTER = re.compile(r"[ \t-]?\d")
+ORDINAL_BEFORE = re.compile(r"(?<![\w.])(\d{1,3}(?:st|nd|rd|th))[ \t]+$")
+ON_AFTER = re.compile(rf"[ \t]+on[ \t]+((?:[{_UP}][\w'’-]*)(?:[ \t]+(?:and[ \t]+|&[ \t]+)?[{_UP}][\w'’-]*)*)")
 NEXT_WORD = re.compile(r"[\s,]*([A-Za-z]+)")
 PREV_WORD = re.compile(r"([A-Za-z][A-Za-z.-]*)[\s,]*$")
 PARTICLES = frozenset(
@@ -49,7 +52,11 @@ PENDING = "?"  # a lone capitalised word: a person if it is the surname of one n
 PENDING_INITIAL = "?^"  # the same at the start of a sentence
 
 
-def strip_possessive(word: str) -> tuple[str, bool]:
+def strip_possessive(word: str, keep: frozenset[str] = frozenset()) -> tuple[str, bool]:
+    """The word without its possessive ending, and whether it had one; the words of
+    `keep` (People's, Workers') stay whole: they belong inside names."""
+    if word in keep:
+        return word, False
     if word.endswith(("'s", "’s")) and len(word) > 3:
         return word[:-2], True
     if word.endswith(("'", "’")):
@@ -66,6 +73,7 @@ class Classifier:
         self.text = text
         self.aliases = aliases
         self.local: dict[str, str] = {}  # acronym -> org named just before it, in this article
+        self.consumed = 0  # the end of the text an extended name has taken
         self._lower: set[str] | None = None
 
     def lower_words(self) -> set[str]:
@@ -84,11 +92,32 @@ class Classifier:
             before = match.start() if index == 0 else -1
             after = match.end() if index == len(segments) - 1 else -1
             found.extend(self.segment(segment, initial and index == 0, before, after))
+        if match.start() < self.consumed:
+            return []  # already part of the name before it ("Office on Drugs and Crime")
+        if len(found) == 1 and found[0][1] == "org" and not self.gaz.known(found[0][0]):
+            found = [(self.extended(found[0][0], match), "org")]
         if len(found) == 1 and found[0][1] == "org":
             acronym = PAREN_ACRONYM.match(self.text, match.end())
             if acronym and not self.gaz.lookup(acronym[1]):
                 self.local[acronym[1]] = found[0][0]
         return found
+
+    def extended(self, name: str, match: re.Match) -> str:
+        """An organisation's name with an ordinal before it ("3rd Infantry Division") and
+        an "on" object after it ("Intergovernmental Authority on Development") when the
+        words after "on" are no name of their own."""
+        ordinal = ORDINAL_BEFORE.search(self.text, max(0, match.start() - 8), match.start())
+        if ordinal and match[0].startswith(name):
+            name = f"{ordinal[1]} {name}"
+        tail = ON_AFTER.match(self.text, match.end())
+        if tail and match[0].endswith(name.split()[-1]):
+            rest = tail[1].split()
+            rest[-1] = strip_possessive(rest[-1])[0]
+            if not any(self.gaz.known(w) or w in self.words["first_names"] or w in self.words["calendar"]
+                       or w in self.words["stop"] for w in rest) and self.gaz.known(tail[1]) is None:
+                self.consumed = tail.end()
+                return f"{name} on {' '.join(rest)}"
+        return name
 
     def is_initial(self, start: int) -> bool:
         i = start - 1
@@ -117,11 +146,11 @@ class Classifier:
         out: list[list[str]] = []
         current: list[str] = []
         for word in words:
-            if word in calendar:
+            if word in calendar or (word == "The" and current):  # "The" inside: a new name begins
                 self.flush(current, out)
                 current = []
                 continue
-            word, possessive = strip_possessive(word)
+            word, possessive = strip_possessive(word, self.words["name_possessives"])
             current.append(word)
             if possessive:
                 self.flush(current, out)
@@ -143,8 +172,8 @@ class Classifier:
     def segment(self, words: list[str], initial: bool, before: int, after: int) -> Found:
         """Entities of one segment (a lone unknown word comes back as PENDING)."""
         words = self.strip_leading(words, initial)
-        if not words:
-            return []
+        if not words or (after >= 0 and len(words) == 1 and self.text[after:after + 1] == "$"):
+            return []  # "US$", "AU$": a currency
         name = " ".join(words)
         known = self.known(name)
         if known is not None:
@@ -158,10 +187,15 @@ class Classifier:
         return []
 
     def strip_leading(self, words: list[str], initial: bool) -> list[str]:
-        stop = self.words["stop"]
+        """Drop sentence openers and articles before a name. "The" does not make the next
+        word sentence-initial (The National Socialism Movement); a word that also begins
+        names (New, First) stays unless it opens the sentence and starts nothing known."""
+        stop, adjectives = self.words["stop"], self.words["name_adjectives"]
         while words and (words[0] in stop or words[0].lower() == "the") and not self.known(" ".join(words)):
+            if words[0] in adjectives and len(words) > 1 and (not initial or self.starts_known(words)):
+                break
+            initial = words[0].lower() != "the"  # after "The" a capital is the name's own
             words = words[1:]
-            initial = True
         if initial and len(words) > 1 and self.is_common(words[0]) and not self.starts_known(words):
             words = words[1:]
         while words and (words[0] in PARTICLES or words[0].endswith(ATTRIBUTIVE)):
@@ -193,7 +227,7 @@ class Classifier:
 
     def single(self, word: str, initial: bool, before: int, after: int) -> Found:
         if is_acronym(word) and not word.isdigit():
-            if word in self.words["stop_acronyms"] or word in self.words["titles"]:
+            if word in self.words["stop_acronyms"] or word in self.words["titles"] or self.is_fragment(word, after):
                 return []
             return [(word, "org")] if len(word) > 1 else []
         if word in self.words["stop"] or word in self.words["nonname"] or word in self.words["titles"]:
@@ -203,6 +237,13 @@ class Classifier:
         if self.has_cue(before, after) and not initial:
             return [(word, "person")]
         return [(word, PENDING_INITIAL if initial else PENDING)]
+
+    def is_fragment(self, word: str, after: int) -> bool:
+        """An acronym that is no organisation on its own: a company or club suffix (FC, AG),
+        or a model, rating or index with a number (US101, EF1, AK-47, CAC 40)."""
+        if word in self.words["org_suffix_acronyms"] or any(c.isdigit() for c in word):
+            return True
+        return after >= 0 and NUMBER_AFTER.match(self.text, after) is not None
 
     def titled(self, words: list[str], before: int, after: int) -> Found | None:
         start, end = self.title_block(words)
@@ -247,8 +288,14 @@ class Classifier:
 
     def organisation(self, words: list[str], before: int, after: int) -> Found | None:
         org_words = self.words["org_words"]
+        if words[-1] in self.words["not_org_ends"]:
+            return None  # Dulles International Airport, Commonwealth Electoral Act
+        split = self.split_organisations(words)
+        if split is not None:  # House and Senate; National Security Council Frederick Jones
+            return self.segment(words[:split[0]], False, before, -1) + self.segment(words[split[1]:], False, -1, after)
         joint = next((i for i, w in enumerate(words) if w in ("and", "&", "of")), None)
-        if joint and not any(w in org_words or w in self.words["org_heads"] for w in words[:joint]):
+        if joint and not any(w in org_words or w in self.words["org_heads"] for w in words[:joint]) \
+                and not self.joins_one_name(words, joint):
             return None  # "Richard Colebatch of the HR Nicholls Society", "MP X and French Senate"
         is_org = any(w in org_words for w in words[1:]) or (
             words[0] in self.words["org_heads"] and words[1] in ("of", "for")
@@ -256,6 +303,9 @@ class Classifier:
         if not is_org:
             return None
         name = " ".join(words)
+        local = self.local_name(words)
+        if local is not None:
+            return local
         found: Found = [(name, "org")]
         country = self.gaz.demonym(words[0]) or self.gaz.demonym(" ".join(words[:2]))
         if country is None:
@@ -267,6 +317,55 @@ class Classifier:
         if country:
             found.append((country, "place"))
         return found
+
+    def split_organisations(self, words: list[str]) -> tuple[int, int] | None:
+        """Where one sequence holds two names: (end of the first, start of the second).
+        At "and"/"&" when what follows is an organisation on its own, or when both sides
+        are two words or more ending in an organisation word; after the last organisation
+        word when a given name follows (a person)."""
+        org_words = self.words["org_words"]
+        for i, word in enumerate(words[1:-1], 1):
+            if word in ("and", "&") and (self.is_org(words[i + 1:]) or (
+                    i >= 2 and len(words) - i > 2 and words[i - 1] in org_words and words[-1] in org_words)):
+                return i, i + 1
+        last = max((i for i, word in enumerate(words) if word in org_words), default=None)
+        if last is not None and last + 1 < len(words) and words[last + 1] in self.words["first_names"]:
+            return last + 1, last + 1
+        return None
+
+    def joins_one_name(self, words: list[str], joint: int) -> bool:
+        """Whether "and" joins the words of one organisation's name (Economic and Financial
+        Crimes Commission, Foreign and Commonwealth Office): what comes before it (after a
+        demonym) is subject words (Foreign, Economic) or words the text also writes in lower
+        case, not a name of its own ("Elasa Teleni and Fiji Police")."""
+        left = words[:joint]
+        if words[joint] == "of" or words[-1] not in self.words["org_words"]:
+            return False
+        if self.gaz.demonym(left[0]):
+            left = left[1:]
+        common = self.words["portfolios"] | self.words["nonname"]
+        return all((w in common or w.lower() in self.lower_words()) and w not in self.words["first_names"]
+                   and self.gaz.known(w) is None for w in left)
+
+    def local_name(self, words: list[str]) -> Found | None:
+        """A country's name or demonym before a known organisation of that country:
+        "US Federal Reserve" -> Federal Reserve (and the place)."""
+        for size in range(1, min(3, len(words) - 1) + 1):
+            head = " ".join(words[:size])
+            hit = self.gaz.lookup(head)
+            country = self.gaz.demonym(head) or (hit[0] if hit and hit[1] == "place" else None)
+            rest = self.gaz.known(" ".join(words[size:]))
+            if country and rest and rest[1] == "org" and self.gaz.country_of.get(rest[0]) == country:
+                return [rest, (country, "place")]
+        return None
+
+    def is_org(self, words: list[str]) -> bool:
+        """Whether `words` alone name a known organisation, or are an unknown acronym."""
+        name = " ".join(words)
+        known = self.known(name)
+        if known is not None:
+            return known[0][1] == "org"
+        return len(words) == 1 and is_acronym(name) and name not in self.words["stop_acronyms"]
 
     def conjoined(self, words: list[str], before: int, after: int) -> Found | None:
         for i, word in enumerate(words):
@@ -282,7 +381,9 @@ class Classifier:
             country = self.gaz.demonym(head)
             hit = (country, "place") if country else self.gaz.lookup(head)
             if hit and size < len(words):
-                return [hit, *self.segment(words[size:], False, -1, after)]
+                if hit[1] == "org" and words[-1] in self.words["not_org_ends"]:
+                    hit = None  # "Commonwealth Electoral Act": a law, not the Commonwealth
+                return [*([hit] if hit else []), *self.segment(words[size:], False, -1, after)]
         return None
 
     def person(self, words: list[str], before: int, after: int) -> Found | None:

@@ -170,7 +170,25 @@ class OpenSearchIndex:
     def _query(self, text: str | None, syntax: bool = True) -> str | None:
         from ..search.entity_aliases import widen_query
 
-        return widen_query(text, syntax, lambda: self._aliases(self._recent_meta())[0])
+        return widen_query(text, syntax, self._names)
+
+    def _names(self):
+        """The alias rules with the index's name merges: what widens entity names in a query."""
+        from ..search.name_merges import MergedNames
+
+        return MergedNames(self._aliases(self._recent_meta())[0], self._merges())
+
+    def _merges(self):
+        """The name merges planned at the last update (kept in _meta), less the names the
+        alias file now mentions; read with the _meta a search reads anyway."""
+        from .merges import stored_merges
+
+        meta = self._recent_meta()
+        aliases, digest = self._aliases(meta)
+        key = (id(meta), digest)
+        if getattr(self, "_merges_cache", (None,))[0] != key:
+            self._merges_cache = (key, stored_merges(meta, aliases), meta)
+        return self._merges_cache[1]
 
     def _recent_meta(self) -> dict:
         """_meta as read at most META_SECONDS ago: an alias file installed by another
@@ -225,6 +243,7 @@ class OpenSearchIndex:
                 fields: Mapping[str, str] | None = None) -> IndexReport:
         from ..ingest.columns import check_fields
         from ..ingest.discover import discover
+        from .merges import plan_cluster_merges
         from .writer import sync
 
         meta = self._meta() if index == self.name else self._index_meta(index)
@@ -246,7 +265,9 @@ class OpenSearchIndex:
             bases[self.origin] = bases.get(self.origin) or walk.base or None  # ids are relative to it
             meta.setdefault("fields", {})[self.origin] = [list(pair) for pair in mapping]
             meta.setdefault("aliases_sha1", {})[self.origin] = digest
+            meta["name_merges"] = plan_cluster_merges(self.client, index, aliases or None).to_json()
             self._write_meta(meta, index)
+        self._meta_cache = (0.0, None)
         return report
 
     def _index_meta(self, index: str) -> dict:
@@ -287,7 +308,7 @@ class OpenSearchIndex:
         return queries.similar(self, self._find(article_id), article_id, limit)
 
     def cooccur(self, query: str, top: int = 10, syntax: bool = True, today=None) -> tuple[Facet, ...]:
-        return queries.cooccur(self, self._query(query, syntax), top=top, syntax=syntax, today=today)
+        return queries.cooccur(self, self._query(query, syntax), top=top, syntax=syntax, today=today, asked=query)
 
     def explain(self, query: str, article_id: str, syntax: bool = True, today=None, recency: float = 0.0):
         return queries.explain(self, self._query(query, syntax), self._find(article_id), article_id,

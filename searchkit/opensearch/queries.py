@@ -18,6 +18,7 @@ from ..search.suggest import SUGGEST_BELOW
 from . import results
 from .client import WHOLE, retrying
 from .compile import compile_query, recency_query
+from .merges import merged_aggs, merged_facets
 
 MAX_WINDOW = 10_000  # OpenSearch's index.max_result_window
 EXPORT_PAGE = 1000
@@ -62,14 +63,17 @@ def run_search(ix, shown: str, text: str, limit: int, page: int, sort: str, synt
     limit, page = max(1, int(limit)), max(1, int(page))
     window = min(page * limit * (4 if group else 1) + (LOOKAHEAD if group else 0), MAX_WINDOW)
     body = {"size": window, "track_total_hits": True, "sort": _sort(sort), "track_scores": True}
+    merges = ix._merges() if facets else None
     if facets:
-        body["aggs"] = results.facet_aggs(facets)
+        body["aggs"] = merged_aggs(results.facet_aggs(facets), merges)
     tree, warnings = parsed.query, list(parsed.warnings)
-    found = ix._search({**body, "query": _scored(tree, today, recency)})
+    query = _scored(tree, today, recency)
+    found = ix._search({**body, "query": query})
     if not found["hits"]["total"]["value"] and parsed.fallback is not None:
-        retry = ix._search({**body, "query": _scored(parsed.fallback, today, recency)})
+        fallback = _scored(parsed.fallback, today, recency)
+        retry = ix._search({**body, "query": fallback})
         if retry["hits"]["total"]["value"]:
-            found, tree = retry, parsed.fallback
+            found, tree, query = retry, parsed.fallback, fallback
             warnings.append(FALLBACK_WARNING)
     terms = _terms(tree, snippets)
     items = [(hit["_source"], hit.get("_score")) for hit in found["hits"]["hits"]]
@@ -87,7 +91,7 @@ def run_search(ix, shown: str, text: str, limit: int, page: int, sort: str, synt
             ids = tuple(item[0].get("id", "") for item in folded)
             hit = replace(hit, duplicates=len(ids), duplicate_ids=ids)
         hits.append(hit)
-    facet_values = results.to_facets(found.get("aggregations", {}), facets) if facets else ()
+    facet_values = _facets(ix, query, found.get("aggregations", {}), facets, merges) if facets else ()
     total = found["hits"]["total"]["value"]
     suggestion = None
     if syntax and (total < SUGGEST_BELOW or FALLBACK_WARNING in warnings):
@@ -150,15 +154,32 @@ def similar(ix, found: dict, article_id: str, limit: int) -> Results:
     return Results(query=f"similar:{article_id}", total=len(hits), hits=hits, limit=limit)
 
 
-def cooccur(ix, text: str, top: int, syntax: bool, today) -> tuple[Facet, ...]:
+def _facets(ix, query: dict | None, aggregations: dict, top: int, merges,
+            target: tuple[str, str] | None = None) -> tuple[Facet, ...]:
+    """Facets from the answer to merged_aggs over `query`: each short form counted under
+    its full name; `target` (kind, lower-cased name) left out with every form of it."""
+    facets = results.to_facets(aggregations, top, leave_out=target)
+    if not merges:
+        return facets
+    left_out = {(target[0], form.lower()) for form in merges.forms(*target)} if target else set()
+    return merged_facets(ix._search, query, aggregations, facets, top, merges, left_out)
+
+
+def cooccur(ix, text: str, top: int, syntax: bool, today, asked: str | None = None) -> tuple[Facet, ...]:
     query_text, target = entity_query(text)
-    body = {"size": 0, "query": _matches(query_text, syntax, today), "aggs": results.facet_aggs(top + 1)}
-    return results.to_facets(ix._search(body).get("aggregations", {}), top, leave_out=target)
+    if asked is not None and target is None:
+        target = entity_query(asked)[1]
+    merges = ix._merges()
+    query = _matches(query_text, syntax, today)
+    body = {"size": 0, "query": query, "aggs": merged_aggs(results.facet_aggs(top + 1), merges)}
+    return _facets(ix, query, ix._search(body).get("aggregations", {}), top, merges, target)
 
 
 def entities(ix, text: str | None, top: int, syntax: bool) -> tuple[Facet, ...]:
-    body = {"size": 0, "query": _matches(text, syntax), "aggs": results.facet_aggs(top)}
-    return results.to_facets(ix._search(body).get("aggregations", {}), top)
+    merges = ix._merges()
+    query = _matches(text, syntax)
+    body = {"size": 0, "query": query, "aggs": merged_aggs(results.facet_aggs(top), merges)}
+    return _facets(ix, query, ix._search(body).get("aggregations", {}), top, merges)
 
 
 def timeline(ix, text: str, interval: str, normalise: bool, syntax: bool):
@@ -198,7 +219,9 @@ def explain(ix, text: str, found: dict, article_id: str, shown: str, syntax: boo
 def stats(ix, top: int) -> IndexStats:
     aggs = {"first": {"min": {"field": "date", "format": "yyyy-MM-dd"}},
             "last": {"max": {"field": "date", "format": "yyyy-MM-dd"}},
-            "undated": {"missing": {"field": "date"}}, **results.facet_aggs(top)}
+            "undated": {"missing": {"field": "date"}}}
+    merges = ix._merges()
+    aggs.update(merged_aggs(results.facet_aggs(top), merges))
     found = ix._search({"size": 0, "track_total_hits": True, "aggs": aggs})
     answer = found["aggregations"]
     with ix._errors():
@@ -211,4 +234,4 @@ def stats(ix, top: int) -> IndexStats:
 
     return IndexStats(path=ix.path, articles=found["hits"]["total"]["value"], first_date=day("first"),
                       last_date=day("last"), undated=answer["undated"]["doc_count"],
-                      top_entities=results.to_facets(answer, top), size_bytes=store["size_in_bytes"])
+                      top_entities=_facets(ix, None, answer, top, merges), size_bytes=store["size_in_bytes"])

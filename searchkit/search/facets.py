@@ -7,17 +7,20 @@ from collections import Counter
 from itertools import chain, repeat
 from collections.abc import Iterable
 
-from ..index.documents import entity_kind
+from ..index.documents import encode_entities, entity_kind
 from ..index.schema import F, number_day
-from ..models import ENTITY_KINDS, Facet, FacetValue, TimelineBucket
+from ..models import ENTITY_KINDS, Entity, Facet, FacetValue, TimelineBucket
+from .name_merges import MERGED_KINDS, Merges, alias_key, plan_merges
 from .readers import cached_column
 
 INTERVALS = ("day", "week", "month", "year")
 
 
-def count_entities(reader, docnums: Iterable[int], top: int = 10, kinds=ENTITY_KINDS) -> tuple[Facet, ...]:
+def count_entities(reader, docnums: Iterable[int], top: int = 10, kinds=ENTITY_KINDS,
+                   merges: Merges | None = None) -> tuple[Facet, ...]:
     """Top entity names per kind, each counted once per article; equal counts in
-    name order.
+    name order. With `merges` (see name_merges.py), a short form counts under its
+    full name, an article naming both forms once.
 
     Counts the stored entity lines themselves (each article's set of lines,
     C-level all the way) and decodes only the distinct lines at the end."""
@@ -25,14 +28,80 @@ def count_entities(reader, docnums: Iterable[int], top: int = 10, kinds=ENTITY_K
     if reader.doc_count():
         coded = _distinct_lines(reader)
         if coded is not None:
-            per_article, table = coded
+            per_article, table = _merged_lines(reader, coded, merges) if merges else coded
             counts: Counter = Counter()
             counts.update(chain.from_iterable(map(per_article.__getitem__, docnums)))
             lines.update(dict(zip(map(table.__getitem__, counts), counts.values())))
         else:
             stored = map(cached_column(reader, F.ENTITIES).__getitem__, docnums)
-            lines.update(chain.from_iterable(map(set, map(bytes.split, filter(None, stored), repeat(b"\n")))))
+            line_sets = map(set, map(bytes.split, filter(None, stored), repeat(b"\n")))
+            if merges:
+                renamed = _renamed_lines(merges)
+                line_sets = ({renamed.get(line, line) for line in lines_of} for lines_of in line_sets)
+            lines.update(chain.from_iterable(line_sets))
     return tuple(Facet(kind, values) for kind, values in _top_per_kind(lines, top, kinds).items())
+
+
+def index_merges(reader, aliases=None) -> Merges:
+    """The name merges of the whole index (name_merges.plan_merges), planned once per
+    kept reader (one index generation) and alias file."""
+    cache = reader.__dict__.setdefault("_searchkit_columns", {})
+    key = ("name merges", alias_key(aliases))
+    if key not in cache:
+        counts: dict[str, Counter] = {kind: Counter() for kind in MERGED_KINDS}
+        if reader.doc_count():
+            for line, number in _all_line_counts(reader).items():
+                code, _, name = line.partition(b"\t")
+                kind = entity_kind(code)
+                if kind in counts and name:
+                    counts[kind][name.decode("utf-8")] += number
+        cache[key] = plan_merges(counts, aliases)
+    return cache[key]
+
+
+def _all_line_counts(reader) -> Counter:
+    """Articles per stored entity line over the whole index."""
+    coded = _distinct_lines(reader)
+    if coded is not None:
+        per_article, table = coded
+        counts = Counter(chain.from_iterable(per_article))
+        return Counter(dict(zip(map(table.__getitem__, counts), counts.values())))
+    column = cached_column(reader, F.ENTITIES)
+    stored = map(column.__getitem__, reader.all_doc_ids())
+    return Counter(chain.from_iterable(map(set, map(bytes.split, filter(None, stored), repeat(b"\n")))))
+
+
+def _renamed_lines(merges: Merges) -> dict[bytes, bytes]:
+    """Stored line of each short form -> the stored line of its full name."""
+    out = {}
+    for (kind, short), full in merges.full_of.items():
+        out[encode_entities([Entity(short, kind)])] = encode_entities([Entity(full, kind)])
+    return out
+
+
+def _merged_lines(reader, coded: tuple[list, list], merges: Merges) -> tuple[list, list]:
+    """_distinct_lines with each short form's number replaced by its full name's,
+    made once per kept reader and merge plan."""
+    cache = reader.__dict__.setdefault("_searchkit_columns", {})
+    key = ("merged entity lines", id(merges))
+    if key not in cache or cache[key][0] is not merges:
+        per_article, table = coded
+        numbers = {line: number for number, line in enumerate(table)}
+        table = list(table)
+        renamed: dict[int, int] = {}
+        for short, full in _renamed_lines(merges).items():
+            if short in numbers:
+                if full not in numbers:
+                    numbers[full] = len(table)
+                    table.append(full)
+                renamed[numbers[short]] = numbers[full]
+        if renamed:
+            touched = renamed.keys()
+            get = renamed.get
+            per_article = [tuple({get(n, n) for n in lines}) if not touched.isdisjoint(lines) else lines
+                           for lines in per_article]
+        cache[key] = (merges, (per_article, table))  # merges kept: its id stays its own
+    return cache[key][1]
 
 
 def _top_per_kind(lines: Counter, top: int, kinds) -> dict[str, tuple[FacetValue, ...]]:

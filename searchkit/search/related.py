@@ -39,10 +39,16 @@ def entity_query(text: str) -> tuple[str, tuple[str, str] | None]:
     return f'{kind}:"{name}"', (kind, name.lower())
 
 
-def cooccurring(ix, text: str, top: int = 10, syntax: bool = True, today=None) -> tuple[Facet, ...]:
+def cooccurring(ix, text: str, top: int = 10, syntax: bool = True, today=None,
+                aliases=None, asked: str | None = None) -> tuple[Facet, ...]:
     """Entities that appear most in the articles matching `text` (counted once
-    per article); for `kind:Name`, the entity itself is left out."""
+    per article, names merged across the index); for `kind:Name`, the entity itself
+    (every form of it) is left out; `asked` is the query before widening, when it was."""
+    from .facets import index_merges
+
     query_text, target = entity_query(text)
+    if asked is not None and target is None:
+        target = entity_query(asked)[1]
     parsed = parse_query(query_text, ix.schema, syntax=syntax, today=today, operator=DEFAULT_OPERATOR)
     counters = {kind: Counter() for kind in ENTITY_FIELDS}
     with ix.searcher() as searcher:
@@ -50,10 +56,12 @@ def cooccurring(ix, text: str, top: int = 10, syntax: bool = True, today=None) -
         if not reader.doc_count():
             return tuple(Facet(kind, ()) for kind in counters)
         column = cached_column(reader, F.ENTITIES)
+        merges = index_merges(reader, aliases)
+        left_out = {(target[0], form.lower()) for form in merges.forms(*target)} if target else set()
         for docnum in sorted(matching_docs(searcher, parsed.query)):
-            names = {(e.kind, e.name) for e in decode_entities(column[docnum])}
+            names = {(e.kind, merges.canonical(e.kind, e.name)) for e in decode_entities(column[docnum])}
             for kind, name in names:
-                if target and kind == target[0] and name.lower() == target[1]:
+                if (kind, name.lower()) in left_out:
                     continue
                 if kind in counters:
                     counters[kind][name] += 1

@@ -16,7 +16,7 @@ from ..analysis.analyzers import text_analyzer
 from ..errors import ArticleNotFound
 from ..index.schema import NAME_SEPARATOR, F, number_day
 from ..models import FullArticle, Hit, IndexStats, Results, TimelineBucket
-from .facets import article_days, build_timeline, count_entities
+from .facets import article_days, build_timeline, count_entities, index_merges
 from .duplicates import LOOKAHEAD, group_duplicates
 from .evaluate import matching_docs
 from . import limits
@@ -168,8 +168,10 @@ def _collect(searcher, parsed):
 
 def run_search(ix, text: str, limit: int = 10, page: int = 1, sort: str = "relevance",
                syntax: bool = True, facets: int = 0, snippets: bool = True, today=None,
-               recency: float = 0.0, operator: str = DEFAULT_OPERATOR, group: bool = True) -> Results:
-    """Search; `facets` > 0 also counts the top entities over all matches.
+               recency: float = 0.0, operator: str = DEFAULT_OPERATOR, group: bool = True,
+               aliases=None) -> Results:
+    """Search; `facets` > 0 also counts the top entities over all matches (names merged
+    across the index, `aliases` leaving the names they mention alone).
 
     `recency` > 0 multiplies scores by a factor that decays with age (see
     scoring.Recency); `group` folds near-duplicates into "+N similar"."""
@@ -183,7 +185,8 @@ def run_search(ix, text: str, limit: int = 10, page: int = 1, sort: str = "relev
         hits = _page_hits(searcher, _ranked(searcher, scores, window, sort), page, limit, terms, group)
         facet_values = ()
         if facets:
-            facet_values = count_entities(searcher.reader(), scores.keys(), top=facets)
+            reader = searcher.reader()
+            facet_values = count_entities(reader, scores.keys(), top=facets, merges=index_merges(reader, aliases))
         suggestion = None
         if syntax and (len(scores) < SUGGEST_BELOW or FALLBACK_WARNING in warnings):
             suggestion = suggest_query(searcher, text)
@@ -217,7 +220,13 @@ def iter_hits(ix, text: str, sort: str = "relevance", syntax: bool = True, today
             yield _hit(searcher.stored_fields(docnum), score, rank, terms)
 
 
-def count_query_entities(ix, text: str | None, top: int = 10, syntax: bool = True):
+def plan_index_merges(ix, aliases=None):
+    """The name merges of the index's latest generation (see name_merges.py)."""
+    with ix.searcher() as searcher:
+        return index_merges(searcher.reader(), aliases)
+
+
+def count_query_entities(ix, text: str | None, top: int = 10, syntax: bool = True, aliases=None):
     """Entity facets over the matches of `text`, or over the whole index when None."""
     with ix.searcher() as searcher:
         reader = searcher.reader()
@@ -225,7 +234,7 @@ def count_query_entities(ix, text: str | None, top: int = 10, syntax: bool = Tru
             docnums = sorted(matching_docs(searcher, parse_query(text, ix.schema, syntax=syntax).query))
         else:
             docnums = reader.all_doc_ids()
-        return count_entities(reader, docnums, top=top)
+        return count_entities(reader, docnums, top=top, merges=index_merges(reader, aliases))
 
 
 def query_timeline(ix, text: str, interval: str = "auto", syntax: bool = True,
@@ -257,7 +266,7 @@ def _folder_size(path: str) -> int:
     return total
 
 
-def index_stats(ix, path: str, top: int = 10) -> IndexStats:
+def index_stats(ix, path: str, top: int = 10, aliases=None) -> IndexStats:
     with ix.searcher() as searcher:
         reader = searcher.reader()
         days = list(article_days(reader, reader.all_doc_ids()))
@@ -268,6 +277,6 @@ def index_stats(ix, path: str, top: int = 10) -> IndexStats:
             first_date=min(dated) if dated else None,
             last_date=max(dated) if dated else None,
             undated=len(days) - len(dated),
-            top_entities=count_entities(reader, reader.all_doc_ids(), top=top),
+            top_entities=count_entities(reader, reader.all_doc_ids(), top=top, merges=index_merges(reader, aliases)),
             size_bytes=_folder_size(path),
         )
