@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from searchkit.errors import ArticleParseError
-from searchkit.ingest.html import load_html_file, parse_html
+from searchkit.ingest.html import load_html_file, parse_html, require_text
 from searchkit.ingest.html_title import strip_site_name
 
 FIXTURES = Path(__file__).parent / "fixtures" / "html"
@@ -65,13 +65,35 @@ def test_jsonld_article_body_rescues_a_page_whose_markup_lost_it():
     assert parse_html(html).body == body.strip()
 
 
-def test_page_without_text_raises_parse_error():
-    with pytest.raises(ArticleParseError) as info:
-        parse_html(b"<html><head><title>Empty</title></head><body> </body></html>",
-                   path="empty.html")
+def test_page_with_a_title_but_no_text_gives_an_article_with_an_empty_body():
+    article = parse_html(b"<html><head><title>Empty</title></head><body> </body></html>",
+                         path="empty.html")
+    assert (article.title, article.body, article.date) == ("Empty", "", None)
+    with pytest.raises(ArticleParseError, match="no article text") as info:
+        require_text(article, "empty.html")
+    assert info.value.path == "empty.html"
+
+
+def test_page_with_a_date_but_no_text_or_title_gives_an_article():
+    html = ('<html><head><meta property="article:published_time" content="2020-05-04">'
+            "</head><body><div> </div></body></html>")
+    article = parse_html(html)
+    assert (article.title, article.body, article.date) == ("", "", dt.date(2020, 5, 4))
+    assert parse_html("<html><body></body></html>", url="https://e.org/2019/03/02/x").date \
+        == dt.date(2019, 3, 2)
+
+
+def test_page_without_text_title_or_date_raises_parse_error():
+    with pytest.raises(ArticleParseError, match="no article text") as info:
+        parse_html(b"<html><head></head><body> </body></html>", path="empty.html")
     assert info.value.path == "empty.html"
     with pytest.raises(ArticleParseError):
         parse_html("")
+
+
+def test_require_text_passes_an_article_with_text():
+    article = parse_html(page(""))
+    assert require_text(article, "x.html") is article
 
 
 # --- title ----------------------------------------------------------------
