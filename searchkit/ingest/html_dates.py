@@ -42,24 +42,39 @@ _URL_DATE = re.compile(
 _DATE_CLASS = re.compile(
     r"date|time|publi|posted|byline|meta|datum|fecha|entry-?header|created|submitted|info"
     r"|subtitle|author|release|stand|zeit|dachzeile", re.I)
-_DATE_TAGS = ("span", "div", "p", "small", "em", "li", "dd", "h3", "h4", "h5", "h6", "abbr")
+_DATE_TAGS = ("span", "div", "p", "small", "em", "li", "dd", "h3", "h4", "h5", "h6", "abbr", "ul")
 _SCRIPT_DATE = re.compile(
     r"[\"'](?:datePublished|published_?at|publishedDate|publishDate|pubDate|pub_date"
     r"|date_published|createdAt|firstPublished)[\"']\s*:\s*[\"']([^\"']{8,40})[\"']")
 _NOT_STORY = re.compile(
     r"comment|related|teaser|popular|sidebar|widget|caption|recommend|trending|footer"
     r"|slider|carousel|most-?read|more-|reply|replies|archive|calendar|navbar|menu", re.I)
+_PUBLISHED_LABEL = re.compile(
+    r"\b(?:published|posted|veröffentlicht|erstellt|publié|publicado|pubblicato|gepubliceerd)"
+    r"(?:\s+(?:on|am|le|el|il|op))?\s*:?\s*", re.I)
 _MODIFIED_WORDS = re.compile(r"updated|modified|aktualisiert|geändert|mis à jour|actualizado", re.I)
 
 
+_URL_DAY_FIRST = re.compile(r"/(\d{1,2})[_.-](\d{1,2})[_.-]((?:19|20)\d{2})(?:[/_.-]|$)")
+
+
 def url_date(url: str | None) -> _dt.date | None:
+    """A full date in the URL: year first (`/2019/11/19/`, `/20191119`), else
+    day first at the start of a path segment (`/19-11-2019`; month first only
+    when the second number is over 12, `/11-19-2019`)."""
     if not url:
         return None
     match = _URL_DATE.search(url)
+    if match:
+        year, month, day = (match[1], match[2], match[3]) if match[1] else (
+            match[4], match[5], match[6])
+        return make_date(int(year), int(month), int(day))
+    match = _URL_DAY_FIRST.search(url)
     if not match:
         return None
-    year, month, day = (match[1], match[2], match[3]) if match[1] else (match[4], match[5], match[6])
-    return make_date(int(year), int(month), int(day))
+    first, second = int(match[1]), int(match[2])
+    day, month = (second, first) if second > 12 else (first, second)
+    return make_date(int(match[3]), month, day)
 
 
 def _jsonld_date(article: dict, objects: list[dict]) -> _dt.date | None:
@@ -97,10 +112,10 @@ def _time_tag_date(page: Page) -> _dt.date | None:
         if day:
             return day
     fallback = None
-    times = [t for t in page.named("time") if not _outside_story(t)]
+    frame = _story_frame(page)
+    times = [t for t in page.named("time") if not _outside_story(t, frame)]
     for tag in page.after_headline(times):
-        value = tag.get("datetime") or tag.get("title") or tag.get_text(" ")
-        day = read_date(value) if isinstance(value, str) else None
+        day = _shown_time(tag)
         if not day:
             continue
         before = tag.previous_sibling
@@ -109,6 +124,16 @@ def _time_tag_date(page: Page) -> _dt.date | None:
             return day
         fallback = fallback or day
     return fallback
+
+
+def _shown_time(tag) -> _dt.date | None:
+    """The date of a <time>: the full date its text shows readers, else its
+    datetime (or title) attribute (a UTC datetime can fall on another day)."""
+    shown = find_dates(tag.get_text(" ")[:200])
+    if shown:
+        return shown[0][0]
+    value = tag.get("datetime") or tag.get("title")
+    return read_date(value) if isinstance(value, str) else None
 
 
 def _script_date(page: Page) -> _dt.date | None:
@@ -120,11 +145,20 @@ def _script_date(page: Page) -> _dt.date | None:
     return None
 
 
-def _outside_story(tag) -> bool:
-    """In a comment, teaser, sidebar or footer (by its or an ancestor's class)."""
+def _story_frame(page: Page) -> set[int]:
+    """The elements that hold the headline: layout, not a sidebar or teaser,
+    whatever their class says (`one-sidebar-second` on the page's wrapper)."""
+    h1 = page.first("h1")
+    return {id(node) for node in h1.parents} if h1 is not None else set()
+
+
+def _outside_story(tag, frame: set[int] = frozenset()) -> bool:
+    """In a comment, teaser, sidebar or footer (by its or an ancestor's class;
+    the elements of the frame do not count)."""
     node = tag
     while node is not None and node.name not in ("body", "[document]"):
-        if (node.attrs.get("class") or node.attrs.get("id")) and _NOT_STORY.search(class_id(node)):
+        if (node.attrs.get("class") or node.attrs.get("id")) and id(node) not in frame \
+                and _NOT_STORY.search(class_id(node)):
             return True
         node = node.parent
     return False
@@ -135,7 +169,8 @@ def _text_date(page: Page) -> _dt.date | None:
     headline or title, else the first date in the visible text."""
     candidates = [t for name in _DATE_TAGS for t in page.named(name)
                   if (t.attrs.get("class") or t.attrs.get("id")) and _DATE_CLASS.search(class_id(t))]
-    candidates = [t for t in candidates if not _outside_story(t)]
+    frame = _story_frame(page)
+    candidates = [t for t in candidates if not _outside_story(t, frame)]
     candidates.sort(key=lambda t: page.position[id(t)])
     for tag in page.after_headline(candidates)[:150]:
         text = tag.get_text(" ")[:300]
@@ -150,22 +185,67 @@ def _text_date(page: Page) -> _dt.date | None:
         if found:
             return found[0][0]
     body = page.first("body") or page.soup
-    found = find_dates(body.get_text(" ")[:20000])
+    text = body.get_text(" ")[:20000]
+    labelled = _labelled_date(text)
+    if labelled:
+        return labelled
+    found = find_dates(text)
     return found[0][0] if found else None
+
+
+def _labelled_date(text: str) -> _dt.date | None:
+    """The first date written right after "Published", "Veröffentlicht am"…"""
+    for match in _PUBLISHED_LABEL.finditer(text):
+        found = find_dates(text[match.end():match.end() + 40], short_years=True)
+        if found and found[0][1] < 12:
+            return found[0][0]
+    return None
+
+
+def _machine_dates(meta: dict[str, list[str]], objects: list[dict]) -> set[_dt.date]:
+    """Every publication date the page states for machines: in any JSON-LD
+    object, in any publication meta tag."""
+    found = set()
+    for source in objects:
+        found.add(_jsonld_date(source, []))
+    for name in PUBLISHED_META:
+        found.update(read_date(value) for value in meta.get(name, ()))
+    return found - {None}
 
 
 def extract_date(page: Page, meta: dict[str, list[str]], article: dict,
                  objects: list[dict], url: str | None) -> tuple[_dt.date | None, str | None]:
-    """(date, source) with source one of json-ld, meta, time-tag, url, text."""
-    finders = (
+    """(date, source) with source one of json-ld, meta, time-tag, url, text.
+
+    A full date in the URL is believed first. When the other machine-readable
+    dates disagree (JSON-LD says one day, a meta tag another, as when a story is republished or a UTC time
+    falls on the day before), the date the page shows its readers decides
+    among them."""
+    machine = (
         ("url", lambda: url_date(url)),
         ("json-ld", lambda: _jsonld_date(article, objects)),
         ("meta", lambda: _meta_date(meta, PUBLISHED_META)),
+    )
+    shown = (
         ("time-tag", lambda: _time_tag_date(page)),
         ("json-ld", lambda: _script_date(page)),
         ("text", lambda: _text_date(page)),
-        ("meta", lambda: _meta_date(meta, MODIFIED_META)),
     )
+    day, source = _first(machine)
+    if source == "url":
+        return day, source
+    if day is not None:
+        seen, seen_source = _first((shown[0], shown[2]))
+        if seen not in (None, day) and seen in _machine_dates(meta, objects):
+            return seen, seen_source
+        return day, source
+    day, source = _first(shown)
+    if day is not None:
+        return day, source
+    return _first((("meta", lambda: _meta_date(meta, MODIFIED_META)),))
+
+
+def _first(finders) -> tuple[_dt.date | None, str | None]:
     for source, finder in finders:
         day = finder()
         if day:
