@@ -217,10 +217,12 @@ def extract_date(page: Page, meta: dict[str, list[str]], article: dict,
                  objects: list[dict], url: str | None) -> tuple[_dt.date | None, str | None]:
     """(date, source) with source one of json-ld, meta, time-tag, url, text.
 
-    A full date in the URL is believed first. When the other machine-readable
-    dates disagree (JSON-LD says one day, a meta tag another, as when a story is republished or a UTC time
-    falls on the day before), the date the page shows its readers decides
-    among them."""
+    A full date in the URL is believed first. A JSON-LD or meta date gives
+    way to the date the page shows its readers (a <time>, a written date
+    near the headline) when the shown date is another of the page's
+    machine-readable dates (JSON-LD said one day, a meta tag another: a
+    republished story) or one day off (a UTC time on the day before or
+    after the publisher's own, a revision the next morning)."""
     machine = (
         ("url", lambda: url_date(url)),
         ("json-ld", lambda: _jsonld_date(article, objects)),
@@ -236,7 +238,8 @@ def extract_date(page: Page, meta: dict[str, list[str]], article: dict,
         return day, source
     if day is not None:
         seen, seen_source = _first((shown[0], shown[2]))
-        if seen not in (None, day) and seen in _machine_dates(meta, objects):
+        if seen not in (None, day) and (abs((seen - day).days) == 1
+                                        or seen in _machine_dates(meta, objects)):
             return seen, seen_source
         return day, source
     day, source = _first(shown)
