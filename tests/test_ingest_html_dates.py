@@ -1,0 +1,147 @@
+"""Publication dates of HTML pages: one small page per rule, then the real
+pages of ../shared/data/html-date (skipped when absent) against their truth."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+
+import pytest
+from conftest import shared_data
+
+from searchkit.errors import ArticleParseError
+from searchkit.ingest.html import parse_html
+from searchkit.ingest.html_dates import url_date
+from searchkit.ingest.html_datetext import find_dates
+
+STORY = ("<p>The river rose by two metres overnight, flooding the lower town and closing the "
+         "main road to the coast for most of the morning.</p>")
+
+
+def dated(head: str, body: str) -> tuple[dt.date | None, str | None]:
+    article = parse_html(f"<html><head>{head}</head><body>{body}</body></html>")
+    return article.date, article.date_source
+
+
+# --- the date the page shows settles the machine dates --------------------------------
+
+def test_shown_date_chooses_between_disagreeing_jsonld_and_meta():
+    head = ('<script type="application/ld+json">{"@type": "NewsArticle", '
+            '"datePublished": "2020-01-03T09:48:24Z"}</script>'
+            '<meta name="date" content="2020-01-06">')
+    body = f'<h1>Goats</h1><span class="hl-date">Monday, 6 January 2020</span>{STORY}'
+    assert dated(head, body) == (dt.date(2020, 1, 6), "text")
+
+
+def test_shown_date_one_day_off_a_utc_time_wins():
+    head = '<meta property="article:published_time" content="2023-11-09T06:35:29+00:00">'
+    body = (f'<h1>Arrest</h1><p>Posted: <time datetime="2023-11-08T22:35:29-08:00">'
+            f'Nov 8, 2023 / 10:35 PM PST</time></p>{STORY}')
+    assert dated(head, body) == (dt.date(2023, 11, 8), "time-tag")
+
+
+def test_a_shown_date_far_from_every_machine_date_does_not_count():
+    head = '<meta property="article:published_time" content="2020-01-20T09:49:32Z">'
+    body = f'<h1>Awards</h1><div class="date">March 2, 2019</div>{STORY}'
+    assert dated(head, body) == (dt.date(2020, 1, 20), "meta")
+
+
+def test_a_url_date_is_not_overruled():
+    html = (f'<html><head><meta name="date" content="2017-07-12"></head><body><h1>Montauk</h1>'
+            f'<span class="date">13 July 2017</span>{STORY}</body></html>')
+    article = parse_html(html, url="https://e.org/home/2017/7/12/montauk")
+    assert (article.date, article.date_source) == (dt.date(2017, 7, 12), "url")
+
+
+# --- where written dates are found ---------------------------------------------------------
+
+def test_a_time_element_shows_its_own_date_before_its_datetime():
+    body = ('<h1>Grenades</h1><div class="time"><time datetime="2019-07-03T10:18:46Z">'
+            f'Publié le 29 juin 2019</time></div>{STORY}')
+    assert dated("", body) == (dt.date(2019, 6, 29), "time-tag")
+
+
+def test_a_labelled_date_beats_the_first_date_in_the_text():
+    body = (f'<h1>Willingen</h1><p>Next event: 1. Februar 2022.</p>'
+            f'<small>Erstellt am: 30.01.2022 18:36 / sk</small>{STORY}')
+    assert dated("", body) == (dt.date(2022, 1, 30), "text")
+
+
+def test_the_headlines_containers_are_never_a_sidebar():
+    body = ('<div class="layout one-sidebar-second"><p>Archive since 12 October 2020</p>'
+            '<h1>Libre cours</h1><span class="field-published-at">le 07 Mai 2020</span>'
+            f'{STORY}</div><div class="sidebar"><span class="date">1 June 2020</span></div>')
+    assert dated("", body) == (dt.date(2020, 5, 7), "text")
+
+
+def test_a_date_list_under_the_headline():
+    body = ('<p class="note">Le blog depuis le 5 août 2018</p><h1>Violences</h1>'
+            f'<ul class="info"><li>27 juin 2019</li><li>Par Elba</li></ul>{STORY}')
+    assert dated("", body) == (dt.date(2019, 6, 27), "text")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("15 августа 2016, 13:43", dt.date(2016, 8, 15)),
+    ("2 травня 2021", dt.date(2021, 5, 2)),
+    ("3 maja 2020", dt.date(2020, 5, 3)),
+    ("12 października 2019", dt.date(2019, 10, 12)),
+])
+def test_day_first_month_names_in_russian_ukrainian_polish(text, expected):
+    assert find_dates(text) == [(expected, 0)]
+
+
+def test_a_month_name_is_a_whole_word():
+    assert find_dates("5 маяк 2020") == []
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("https://e.org/media-news/meldungen/29-10-2021", dt.date(2021, 10, 29)),
+    ("https://e.org/news/10-29-2021-story", dt.date(2021, 10, 29)),
+    ("https://e.org/item/12-5-2020/", dt.date(2020, 5, 12)),
+    ("https://e.org/v1.2.2020", None),
+    ("https://e.org/a/2019/11/19/x", dt.date(2019, 11, 19)),
+])
+def test_day_first_dates_in_urls(url, expected):
+    assert url_date(url) == expected
+
+
+# --- real pages -------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def date_pages():
+    folder = shared_data("html-date")
+    truth = json.loads((folder / "eval_default.json").read_text(encoding="utf-8"))
+    return folder, truth
+
+
+def _parse(folder, truth, url):
+    data = gzip.decompress((folder / "eval" / f"{truth[url]['file']}.gz").read_bytes())
+    return parse_html(data, url=url)
+
+
+@pytest.mark.parametrize("url", [
+    "https://football.ua/germany/311510-podolski-zavershil-kareru-v-sbornojj.html",
+    "https://weisser-ring.de/media-news/meldungen/29-10-2021",
+    "https://paris-luttes.info/quand-on-comprend-que-les-grenades-12355",
+    "https://www.dalloz-actualite.fr/node/libre-cours-raoult-nazis-et-moi",
+    "https://www.tagesschau.de/investigativ/ndr/rheinmetall-datenleck-101.html",
+    "https://www.outdoor-magazin.com/outdoor-szene/vanlife-in-schweden/",
+])
+def test_real_pages_get_their_true_date(date_pages, url):
+    folder, truth = date_pages
+    assert _parse(folder, truth, url).date.isoformat() == truth[url]["date"]
+
+
+def test_every_real_page_parses_and_most_dates_are_right(date_pages):
+    """No page of the set raises (each has a title or a date), and most dates
+    equal the truth (htmldate itself gets about 0.9 on this set)."""
+    folder, truth = date_pages
+    right = 0
+    for url in truth:
+        try:
+            article = _parse(folder, truth, url)
+        except ArticleParseError as exc:  # pragma: no cover - the failure message
+            pytest.fail(f"{url}: {exc}")
+        right += article.date is not None and article.date.isoformat() == truth[url]["date"]
+    assert right >= 0.88 * len(truth)
