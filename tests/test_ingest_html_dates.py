@@ -81,6 +81,26 @@ def test_a_date_list_under_the_headline():
     assert dated("", body) == (dt.date(2019, 6, 27), "text")
 
 
+def test_a_short_date_in_the_byline_or_next_to_the_headline():
+    byline = ('<h2>Koalition</h2><p>von <a rel="author" href="/a/k">K. Schöppner</a>, 8.5.12 </p>'
+              f'{STORY}<p>Seit 2010 gilt 1.2.10 als Stichtag.</p>')
+    assert dated("", byline) == (dt.date(2012, 5, 8), "text")
+    beside = f'<span style="color: red">02.12.19</span><h1>On the cards</h1>{STORY}'
+    assert dated("", beside) == (dt.date(2019, 12, 2), "text")
+
+
+def test_dates_in_quotes_and_embedded_posts_do_not_count():
+    body = ('<h1>Influencer</h1><blockquote class="instagram-media"><p>'
+            '<time datetime="2018-03-12T19:30:12+00:00">Mar 12, 2018</time></p></blockquote>'
+            f'<div class="PublishDate">29. Januar 2019</div>{STORY}')
+    assert dated("", body) == (dt.date(2019, 1, 29), "text")
+
+
+def test_the_share_image_url_is_the_last_resort():
+    head = '<meta property="og:image" content="https://e.org/files/2016/05/04/report.png">'
+    assert dated(head, f"<h1>Report</h1>{STORY}") == (dt.date(2016, 5, 4), "url")
+
+
 @pytest.mark.parametrize("text, expected", [
     ("15 августа 2016, 13:43", dt.date(2016, 8, 15)),
     ("2 травня 2021", dt.date(2021, 5, 2)),
@@ -127,6 +147,9 @@ def _parse(folder, truth, url):
     "https://www.dalloz-actualite.fr/node/libre-cours-raoult-nazis-et-moi",
     "https://www.tagesschau.de/investigativ/ndr/rheinmetall-datenleck-101.html",
     "https://www.outdoor-magazin.com/outdoor-szene/vanlife-in-schweden/",
+    "http://carta.info/der-neue-trend-muss-statt-wunschkoalition/",
+    "https://www.horizont.net/marketing/kommentare/influencer-marketing-was-sich-nach-dem-vreni-"
+    "frost-urteil-aendert-und-aendern-muss-172529",
 ])
 def test_real_pages_get_their_true_date(date_pages, url):
     folder, truth = date_pages

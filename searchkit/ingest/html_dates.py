@@ -154,9 +154,12 @@ def _story_frame(page: Page) -> set[int]:
 
 def _outside_story(tag, frame: set[int] = frozenset()) -> bool:
     """In a comment, teaser, sidebar or footer (by its or an ancestor's class;
-    the elements of the frame do not count)."""
+    the elements of the frame do not count), or in a quote or an embedded
+    post (a <blockquote>)."""
     node = tag
     while node is not None and node.name not in ("body", "[document]"):
+        if node.name == "blockquote":  # a quote or an embedded post
+            return True
         if (node.attrs.get("class") or node.attrs.get("id")) and id(node) not in frame \
                 and _NOT_STORY.search(class_id(node)):
             return True
@@ -165,7 +168,8 @@ def _outside_story(tag, frame: set[int] = frozenset()) -> bool:
 
 
 def _text_date(page: Page) -> _dt.date | None:
-    """A written date: in an element whose class says it holds dates, in the
+    """A written date: in an element whose class says it holds dates, after
+    a "Published" label, in the byline or next to the headline, in the
     headline or title, else the first date in the visible text."""
     candidates = [t for name in _DATE_TAGS for t in page.named(name)
                   if (t.attrs.get("class") or t.attrs.get("id")) and _DATE_CLASS.search(class_id(t))]
@@ -179,18 +183,37 @@ def _text_date(page: Page) -> _dt.date | None:
         found = find_dates(text, short_years=True)
         if found:
             return found[0][0]
-    for name in ("h1", "title"):
-        tag = page.first(name)
-        found = find_dates(tag.get_text(" ")) if tag else []
-        if found:
-            return found[0][0]
     body = page.first("body") or page.soup
     text = body.get_text(" ")[:20000]
     labelled = _labelled_date(text)
     if labelled:
         return labelled
+    for tag in _byline_and_neighbours(page):
+        found = find_dates(tag.get_text(" ")[:300], short_years=True)
+        if found:
+            return found[0][0]
+    for name in ("h1", "title"):
+        tag = page.first(name)
+        found = find_dates(tag.get_text(" ")) if tag else []
+        if found:
+            return found[0][0]
     found = find_dates(text)
     return found[0][0] if found else None
+
+
+def _byline_and_neighbours(page: Page) -> list:
+    """Where a bare date such as `8.5.12` stands for the publication date: the
+    element holding the first author link, and the elements next to the
+    headline."""
+    found = []
+    author = next((t for t in page.named("a") if "author" in str(t.get("rel") or "").split()),
+                  None)
+    if author is not None and author.parent is not None:
+        found.append(author.parent)
+    h1 = page.first("h1")
+    if h1 is not None:
+        found += [h1.find_previous_sibling(), h1.find_next_sibling()]
+    return [tag for tag in found if tag is not None]
 
 
 def _labelled_date(text: str) -> _dt.date | None:
@@ -245,7 +268,8 @@ def extract_date(page: Page, meta: dict[str, list[str]], article: dict,
     day, source = _first(shown)
     if day is not None:
         return day, source
-    return _first((("meta", lambda: _meta_date(meta, MODIFIED_META)),))
+    return _first((("meta", lambda: _meta_date(meta, MODIFIED_META)),
+                   ("url", lambda: url_date(first_meta(meta, "og:image", "twitter:image")))))
 
 
 def _first(finders) -> tuple[_dt.date | None, str | None]:
