@@ -62,38 +62,29 @@ def test_a_time_element_shows_its_own_date_before_its_datetime():
     assert dated("", body) == (dt.date(2019, 6, 29), "time-tag")
 
 
-def test_a_labelled_date_beats_the_first_date_in_the_text():
-    body = (f'<h1>Willingen</h1><p>Next event: 1. Februar 2022.</p>'
-            f'<small>Erstellt am: 30.01.2022 18:36 / sk</small>{STORY}')
-    assert dated("", body) == (dt.date(2022, 1, 30), "text")
-
-
-def test_the_headlines_containers_are_never_a_sidebar():
-    body = ('<div class="layout one-sidebar-second"><p>Archive since 12 October 2020</p>'
-            '<h1>Libre cours</h1><span class="field-published-at">le 07 Mai 2020</span>'
-            f'{STORY}</div><div class="sidebar"><span class="date">1 June 2020</span></div>')
-    assert dated("", body) == (dt.date(2020, 5, 7), "text")
-
-
-def test_a_date_list_under_the_headline():
-    body = ('<p class="note">Le blog depuis le 5 août 2018</p><h1>Violences</h1>'
-            f'<ul class="info"><li>27 juin 2019</li><li>Par Elba</li></ul>{STORY}')
-    assert dated("", body) == (dt.date(2019, 6, 27), "text")
-
-
-def test_a_short_date_in_the_byline_or_next_to_the_headline():
-    byline = ('<h2>Koalition</h2><p>von <a rel="author" href="/a/k">K. Schöppner</a>, 8.5.12 </p>'
-              f'{STORY}<p>Seit 2010 gilt 1.2.10 als Stichtag.</p>')
-    assert dated("", byline) == (dt.date(2012, 5, 8), "text")
-    beside = f'<span style="color: red">02.12.19</span><h1>On the cards</h1>{STORY}'
-    assert dated("", beside) == (dt.date(2019, 12, 2), "text")
-
-
-def test_dates_in_quotes_and_embedded_posts_do_not_count():
-    body = ('<h1>Influencer</h1><blockquote class="instagram-media"><p>'
-            '<time datetime="2018-03-12T19:30:12+00:00">Mar 12, 2018</time></p></blockquote>'
-            f'<div class="PublishDate">29. Januar 2019</div>{STORY}')
-    assert dated("", body) == (dt.date(2019, 1, 29), "text")
+@pytest.mark.parametrize("body, expected", [
+    pytest.param('<h1>Willingen</h1><p>Next event: 1. Februar 2022.</p>'
+                 f'<small>Erstellt am: 30.01.2022 18:36 / sk</small>{STORY}',
+                 dt.date(2022, 1, 30), id="a labelled date beats the first date in the text"),
+    pytest.param('<div class="layout one-sidebar-second"><p>Archive since 12 October 2020</p>'
+                 '<h1>Libre cours</h1><span class="field-published-at">le 07 Mai 2020</span>'
+                 f'{STORY}</div><div class="sidebar"><span class="date">1 June 2020</span></div>',
+                 dt.date(2020, 5, 7), id="the headline's containers are never a sidebar"),
+    pytest.param('<p class="note">Le blog depuis le 5 août 2018</p><h1>Violences</h1>'
+                 f'<ul class="info"><li>27 juin 2019</li><li>Par Elba</li></ul>{STORY}',
+                 dt.date(2019, 6, 27), id="a date list under the headline"),
+    pytest.param('<h2>Koalition</h2><p>von <a rel="author" href="/a/k">K. Schöppner</a>, 8.5.12 '
+                 f'</p>{STORY}<p>Seit 2010 gilt 1.2.10 als Stichtag.</p>',
+                 dt.date(2012, 5, 8), id="a short date in the byline"),
+    pytest.param(f'<span style="color: red">02.12.19</span><h1>On the cards</h1>{STORY}',
+                 dt.date(2019, 12, 2), id="a short date next to the headline"),
+    pytest.param('<h1>Influencer</h1><blockquote class="instagram-media"><p>'
+                 '<time datetime="2018-03-12T19:30:12+00:00">Mar 12, 2018</time></p></blockquote>'
+                 f'<div class="PublishDate">29. Januar 2019</div>{STORY}',
+                 dt.date(2019, 1, 29), id="dates in quotes and embedded posts do not count"),
+])
+def test_written_dates(body, expected):
+    assert dated("", body) == (expected, "text")
 
 
 def test_the_share_image_url_is_the_last_resort():
