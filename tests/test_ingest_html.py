@@ -65,6 +65,45 @@ def test_jsonld_article_body_rescues_a_page_whose_markup_lost_it():
     assert parse_html(html).body == body.strip()
 
 
+def test_jsonld_article_body_with_escaped_markup_is_plain_text():
+    body = ("&lt;p&gt;Officials confirmed the dam is safe, &lt;a href=&quot;/dam&quot;&gt;the "
+            "report&lt;/a&gt; says.&lt;/p&gt; " * 12)
+    html = ('<html><head><script type="application/ld+json">{"@type": "NewsArticle", '
+            f'"articleBody": "{body}"}}</script></head><body><div class="nav">'
+            '<a href="/">Home</a></div></body></html>')
+    text = parse_html(html).body
+    assert text.startswith("Officials confirmed the dam is safe, the report says.")
+    assert "<" not in text and "&lt;" not in text and "href" not in text
+
+
+def test_inline_elements_join_without_a_space():
+    html = page('<p><span class="dropcap">T</span>he ferry <b>re</b>sumed on Monday, '
+                'said the harbour master, after a week of storms along the coast.</p>')
+    assert "The ferry resumed on Monday" in parse_html(html).body
+
+
+def story_with(line: str) -> str:
+    story = ("<p>The river rose by two metres overnight, flooding the lower town and closing "
+             "the main road to the coast for most of the morning.</p>")
+    return parse_html(f"<html><body><article>{story}<p>{line}</p>{story}</article></body></html>").body
+
+
+@pytest.mark.parametrize("junk", [
+    "Advert", "Image 1 of 5", "DON'T MISS", "Tags",
+    "Like this story? Share it with a friend!",
+    "Protesters have worn masks to protect their identities (Image: GETTY )",
+    "The harbour at dawn, before the storm (Photo: Coastal Times)",
+])
+def test_junk_lines_and_credited_captions_are_dropped(junk):
+    body = story_with(junk)
+    assert junk not in body and body.startswith("The river rose")
+
+
+def test_a_story_paragraph_ending_in_parentheses_is_kept():
+    text = "The council will vote on the plan next week (the third vote this year)."
+    assert text in story_with(text)
+
+
 def test_page_with_a_title_but_no_text_gives_an_article_with_an_empty_body():
     article = parse_html(b"<html><head><title>Empty</title></head><body> </body></html>",
                          path="empty.html")
