@@ -47,6 +47,19 @@ def test_a_shown_date_far_from_every_machine_date_does_not_count():
     assert dated(head, body) == (dt.date(2020, 1, 20), "meta")
 
 
+def test_a_generic_meta_date_gives_way_to_the_marked_date():
+    head = '<meta name="dcterms.date" content="2022-01-21T15:38:44+01:00">'
+    body = (f'<h1>Winter</h1><span class="news-list-date"><time datetime="2022-01-27">'
+            f'27.01.2022</time></span>{STORY}')
+    assert dated(head, body) == (dt.date(2022, 1, 27), "time-tag")
+
+
+def test_an_unmarked_date_in_the_text_does_not_overrule_a_meta_date():
+    head = '<meta name="date" content="2020-02-11">'
+    body = f'<h1>Rioja</h1>{STORY}<p>Next tasting on 29.02.2020 at the shop.</p>'
+    assert dated(head, body) == (dt.date(2020, 2, 11), "meta")
+
+
 def test_a_url_date_is_not_overruled():
     html = (f'<html><head><meta name="date" content="2017-07-12"></head><body><h1>Montauk</h1>'
             f'<span class="date">13 July 2017</span>{STORY}</body></html>')

@@ -31,6 +31,11 @@ PUBLISHED_META = (
     "dc:date", "shareaholic:article_published_time", "date.published", "uploaddate",
     "datecreated", "article:published_date", "og:article:published", "published",
 )
+# Names that say only "date": often the CMS record's date (created, last
+# saved), not the publication's.
+GENERIC_META = ("date", "dc.date", "dcterms.date", "dc:date", "created", "dc.date.created",
+                "dcterms.created", "dc.created", "datecreated")
+NAMED_PUBLISHED_META = tuple(name for name in PUBLISHED_META if name not in GENERIC_META)
 MODIFIED_META = (
     "article:modified_time", "og:updated_time", "datemodified", "dcterms.modified",
     "last-modified", "lastmod", "dc.date.modified", "article:modified",
@@ -97,7 +102,7 @@ def _meta_date(meta: dict[str, list[str]], names: tuple[str, ...]) -> _dt.date |
             if day:
                 return day
     parsely = first_meta(meta, "parsely-page")
-    if parsely and names is PUBLISHED_META:
+    if parsely and names is not MODIFIED_META:
         try:
             return read_date(str(json.loads(parsely).get("pub_date", "")))
         except (ValueError, AttributeError):
@@ -167,10 +172,11 @@ def _outside_story(tag, frame: set[int] = frozenset()) -> bool:
     return False
 
 
-def _text_date(page: Page) -> _dt.date | None:
+def _text_date(page: Page, marked_only: bool = False) -> _dt.date | None:
     """A written date: in an element whose class says it holds dates, after
-    a "Published" label, in the byline or next to the headline, in the
-    headline or title, else the first date in the visible text."""
+    a "Published" label, in the byline or next to the headline; unless
+    marked_only, then in the headline or title, else the first date in the
+    visible text."""
     candidates = [t for name in _DATE_TAGS for t in page.named(name)
                   if (t.attrs.get("class") or t.attrs.get("id")) and _DATE_CLASS.search(class_id(t))]
     frame = _story_frame(page)
@@ -192,6 +198,8 @@ def _text_date(page: Page) -> _dt.date | None:
         found = find_dates(tag.get_text(" ")[:300], short_years=True)
         if found:
             return found[0][0]
+    if marked_only:
+        return None
     for name in ("h1", "title"):
         tag = page.first(name)
         found = find_dates(tag.get_text(" ")) if tag else []
@@ -241,11 +249,13 @@ def extract_date(page: Page, meta: dict[str, list[str]], article: dict,
     """(date, source) with source one of json-ld, meta, time-tag, url, text.
 
     A full date in the URL is believed first. A JSON-LD or meta date gives
-    way to the date the page shows its readers (a <time>, a written date
-    near the headline) when the shown date is another of the page's
-    machine-readable dates (JSON-LD said one day, a meta tag another: a
-    republished story) or one day off (a UTC time on the day before or
-    after the publisher's own, a revision the next morning)."""
+    way to the date the page marks for its readers (a <time>, a date in an
+    element labelled as one, after "Published", in the byline) when the
+    shown date is another of the page's machine-readable dates (JSON-LD
+    said one day, a meta tag another: a republished story), when it is one
+    day off (a UTC time on the day before or after the publisher's own, a
+    revision the next morning), or when the meta date comes only from a
+    generic name such as `date` or `dc.date` (often the CMS record's)."""
     machine = (
         ("url", lambda: url_date(url)),
         ("json-ld", lambda: _jsonld_date(article, objects)),
@@ -260,8 +270,9 @@ def extract_date(page: Page, meta: dict[str, list[str]], article: dict,
     if source == "url":
         return day, source
     if day is not None:
-        seen, seen_source = _first((shown[0], shown[2]))
-        if seen not in (None, day) and (abs((seen - day).days) == 1
+        seen, seen_source = _first((shown[0], ("text", lambda: _text_date(page, True))))
+        generic = source == "meta" and _meta_date(meta, NAMED_PUBLISHED_META) is None
+        if seen not in (None, day) and (generic or abs((seen - day).days) == 1
                                         or seen in _machine_dates(meta, objects)):
             return seen, seen_source
         return day, source
