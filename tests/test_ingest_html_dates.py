@@ -26,38 +26,33 @@ def dated(head: str, body: str) -> tuple[dt.date | None, str | None]:
 
 # --- the date the page shows settles the machine dates --------------------------------
 
-def test_shown_date_chooses_between_disagreeing_jsonld_and_meta():
-    head = ('<script type="application/ld+json">{"@type": "NewsArticle", '
-            '"datePublished": "2020-01-03T09:48:24Z"}</script>'
-            '<meta name="date" content="2020-01-06">')
-    body = f'<h1>Goats</h1><span class="hl-date">Monday, 6 January 2020</span>{STORY}'
-    assert dated(head, body) == (dt.date(2020, 1, 6), "text")
-
-
-def test_shown_date_one_day_off_a_utc_time_wins():
-    head = '<meta property="article:published_time" content="2023-11-09T06:35:29+00:00">'
-    body = (f'<h1>Arrest</h1><p>Posted: <time datetime="2023-11-08T22:35:29-08:00">'
-            f'Nov 8, 2023 / 10:35 PM PST</time></p>{STORY}')
-    assert dated(head, body) == (dt.date(2023, 11, 8), "time-tag")
-
-
-def test_a_shown_date_far_from_every_machine_date_does_not_count():
-    head = '<meta property="article:published_time" content="2020-01-20T09:49:32Z">'
-    body = f'<h1>Awards</h1><div class="date">March 2, 2019</div>{STORY}'
-    assert dated(head, body) == (dt.date(2020, 1, 20), "meta")
-
-
-def test_a_generic_meta_date_gives_way_to_the_marked_date():
-    head = '<meta name="dcterms.date" content="2022-01-21T15:38:44+01:00">'
-    body = (f'<h1>Winter</h1><span class="news-list-date"><time datetime="2022-01-27">'
-            f'27.01.2022</time></span>{STORY}')
-    assert dated(head, body) == (dt.date(2022, 1, 27), "time-tag")
-
-
-def test_an_unmarked_date_in_the_text_does_not_overrule_a_meta_date():
-    head = '<meta name="date" content="2020-02-11">'
-    body = f'<h1>Rioja</h1>{STORY}<p>Next tasting on 29.02.2020 at the shop.</p>'
-    assert dated(head, body) == (dt.date(2020, 2, 11), "meta")
+@pytest.mark.parametrize("head, body, expected", [
+    pytest.param('<script type="application/ld+json">{"@type": "NewsArticle", '
+                 '"datePublished": "2020-01-03T09:48:24Z"}</script>'
+                 '<meta name="date" content="2020-01-06">',
+                 f'<h1>Goats</h1><span class="hl-date">Monday, 6 January 2020</span>{STORY}',
+                 (dt.date(2020, 1, 6), "text"),
+                 id="the shown date chooses between disagreeing JSON-LD and meta"),
+    pytest.param('<meta property="article:published_time" content="2023-11-09T06:35:29+00:00">',
+                 '<h1>Arrest</h1><p>Posted: <time datetime="2023-11-08T22:35:29-08:00">'
+                 f'Nov 8, 2023 / 10:35 PM PST</time></p>{STORY}',
+                 (dt.date(2023, 11, 8), "time-tag"), id="a shown date one day off a UTC time"),
+    pytest.param('<meta property="article:published_time" content="2020-01-20T09:49:32Z">',
+                 f'<h1>Awards</h1><div class="date">March 2, 2019</div>{STORY}',
+                 (dt.date(2020, 1, 20), "meta"),
+                 id="a shown date far from every machine date does not count"),
+    pytest.param('<meta name="dcterms.date" content="2022-01-21T15:38:44+01:00">',
+                 '<h1>Winter</h1><span class="news-list-date"><time datetime="2022-01-27">'
+                 f'27.01.2022</time></span>{STORY}',
+                 (dt.date(2022, 1, 27), "time-tag"),
+                 id="a generic meta date gives way to the marked date"),
+    pytest.param('<meta name="date" content="2020-02-11">',
+                 f'<h1>Rioja</h1>{STORY}<p>Next tasting on 29.02.2020 at the shop.</p>',
+                 (dt.date(2020, 2, 11), "meta"),
+                 id="an unmarked date in the text does not overrule a meta date"),
+])
+def test_machine_dates_and_the_shown_date(head, body, expected):
+    assert dated(head, body) == expected
 
 
 def test_a_url_date_is_not_overruled():
