@@ -62,6 +62,14 @@ def test_a_url_date_is_not_overruled():
     assert (article.date, article.date_source) == (dt.date(2017, 7, 12), "url")
 
 
+def test_a_front_page_is_as_new_as_its_newest_item():
+    html = (f"<html><body><h1>City news</h1><p>Concert, 28.09.2017</p><p>Market, 09.10.2017"
+            f"</p><p>Archive from 12.03.2015</p>{STORY}</body></html>")
+    article = parse_html(html, url="https://www.city.example/")
+    assert (article.date, article.date_source) == (dt.date(2017, 10, 9), "text")
+    assert parse_html(html, url="https://www.city.example/news/market").date == dt.date(2017, 9, 28)
+
+
 # --- where written dates are found ---------------------------------------------------------
 
 def test_a_time_element_shows_its_own_date_before_its_datetime():

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import re
+from urllib.parse import urlparse
 
 from searchkit.ingest.html_dom import Page, class_id
 from searchkit.ingest.html_datetext import find_dates, make_date, read_date
@@ -255,7 +256,9 @@ def extract_date(page: Page, meta: dict[str, list[str]], article: dict,
     said one day, a meta tag another: a republished story), when it is one
     day off (a UTC time on the day before or after the publisher's own, a
     revision the next morning), or when the meta date comes only from a
-    generic name such as `date` or `dc.date` (often the CMS record's)."""
+    generic name such as `date` or `dc.date` (often the CMS record's).
+    Without those, a site's front page is dated by the newest date it
+    shows."""
     machine = (
         ("url", lambda: url_date(url)),
         ("json-ld", lambda: _jsonld_date(article, objects)),
@@ -276,11 +279,31 @@ def extract_date(page: Page, meta: dict[str, list[str]], article: dict,
                                         or seen in _machine_dates(meta, objects)):
             return seen, seen_source
         return day, source
+    if _is_front_page(url):
+        day = _latest_date(page)
+        if day is not None:
+            return day, "text"
     day, source = _first(shown)
     if day is not None:
         return day, source
     return _first((("meta", lambda: _meta_date(meta, MODIFIED_META)),
                    ("url", lambda: url_date(first_meta(meta, "og:image", "twitter:image")))))
+
+
+def _is_front_page(url: str | None) -> bool:
+    """A site's home page (no path, no query): no publication date of its own."""
+    if not url:
+        return False
+    parts = urlparse(url)
+    return bool(parts.netloc) and parts.path in ("", "/") and not parts.query
+
+
+def _latest_date(page: Page) -> _dt.date | None:
+    """The newest date written in the visible text: a front page is as new as
+    its newest item."""
+    body = page.first("body") or page.soup
+    found = find_dates(body.get_text(" ")[:50000])
+    return max(day for day, _ in found) if found else None
 
 
 def _first(finders) -> tuple[_dt.date | None, str | None]:
