@@ -1,11 +1,13 @@
 """The publication date of a page, with where it came from.
 
-Evidence in order of trust: JSON-LD (`datePublished`, then `dateCreated`),
-meta tags naming a publication date (Open Graph / article:, Dublin Core,
-Parse.ly, Sailthru, schema.org itemprop, citation_ and many CMS names),
-`<time>` elements and `itemprop="datePublished"` markup, a full date in the
-URL, and finally a written date in the visible text near the headline.
-"Modified"/"updated" dates are used only when nothing else is found.
+Evidence in order of trust: a full date in the URL, JSON-LD
+(`datePublished`, then `dateCreated`), meta tags naming a publication date
+(Open Graph / article:, Dublin Core, Parse.ly, Sailthru, schema.org itemprop,
+citation_ and many CMS names) — checked against the date the page marks for
+its readers (see extract_date) — then `<time>` elements and
+`itemprop="datePublished"` markup, dates in the page's JSON state, and a
+written date in the visible text near the headline. "Modified"/"updated"
+dates, then the share image's URL, are used only when nothing else is found.
 """
 
 from __future__ import annotations
