@@ -1,20 +1,23 @@
-"""Measure searchkit's HTML extraction beside trafilatura (not a test).
+"""Measure searchkit's HTML extraction beside trafilatura and htmldate (not a test).
 
-    /work/venv/bin/python benchmarks/html_eval.py [--data ../shared/data] [--no-trafilatura]
-        [--only body|date] [--show N] [--rounds N]
+    /work/main/.venv/bin/python benchmarks/html_eval.py [--data ../shared/data]
+        [--no-anchors] [--only body|date] [--show N] [--rounds N]
 
 Body: ../shared/data/html-body/ (ground-truth.json). Scored exactly as the
 article-extraction benchmark (scrapinghub/article-extraction-benchmark,
 evaluate.py): words are `\\w+` matches, case-sensitive; per page, tp/fp/fn over
 multisets of overlapping 4-word shingles (normalised by their sum); precision
 averaged over pages where something was extracted, recall over all pages, F1
-from the two averages.
-Date: ../shared/data/html-date/ (eval_default.json); share of pages whose date
-equals the truth to the day, and how many got none.
-Speed: pages per second over the body pages, best of --rounds passes, the
-extractors taking turns so that both see the same machine load (searchkit is
-given the bytes and decodes them itself; trafilatura gets utf-8 text).
-trafilatura is only imported here; it is never a dependency of searchkit.
+from the two averages. trafilatura runs with favor_precision=True.
+Every page is in the dev or the held-out part (benchmarks/html_split.py, by
+its id); each part is scored on its own. --show lists the worst dev pages
+only: held-out pages are for reporting, not for tuning.
+Date: benchmarks/html_dates_eval.py (searchkit beside htmldate, same split).
+Speed: pages per second over the body pages, best of --rounds passes (0: not
+measured), the extractors taking turns so that both see the same machine load
+(searchkit is given the bytes and decodes them itself; trafilatura gets utf-8
+text). trafilatura and htmldate are benchmark-only anchors
+(`pip install 'searchkit[bench]'`), never dependencies of searchkit.
 """
 
 from __future__ import annotations
@@ -31,6 +34,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from html_dates_eval import run_dates  # noqa: E402
+from html_split import PARTS, part_of  # noqa: E402
 
 from searchkit.errors import ArticleParseError  # noqa: E402
 from searchkit.ingest.html import parse_html  # noqa: E402
@@ -78,7 +85,8 @@ def searchkit_body(data: bytes, url: str) -> str:
 def trafilatura_body(data: bytes, url: str) -> str:
     import trafilatura
 
-    return trafilatura.extract(data.decode("utf-8", "replace"), url=url) or ""
+    return trafilatura.extract(data.decode("utf-8", "replace"), url=url,
+                               favor_precision=True) or ""
 
 
 def measure_speed(pages: dict, urls: dict, extractors: dict, rounds: int) -> dict[str, float]:
@@ -93,67 +101,58 @@ def measure_speed(pages: dict, urls: dict, extractors: dict, rounds: int) -> dic
     return {name: len(pages) / seconds for name, seconds in best.items()}
 
 
+def count_raises(pages: dict, urls: dict) -> int:
+    """Pages on which parse_html raises."""
+    raised = 0
+    for key, data in pages.items():
+        try:
+            parse_html(data, url=urls[key])
+        except ArticleParseError:
+            raised += 1
+    return raised
+
+
 def run_body(data_dir: Path, extractors: dict, show: int, rounds: int) -> None:
     folder = data_dir / "html-body"
     truth = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))
     pages = {key: gzip.open(folder / "html" / f"{key}.html.gz").read() for key in truth}
-    print(f"body: {len(pages)} pages from {folder}")
-    speed = measure_speed(pages, {k: truth[k]["url"] for k in pages}, extractors, rounds)
+    urls = {key: truth[key]["url"] for key in pages}
+    parts = Counter(part_of(key) for key in pages)
+    print(f"body: {len(pages)} pages from {folder} ({parts['dev']} dev, "
+          f"{parts['held-out']} held-out)")
+    speed = measure_speed(pages, urls, extractors, rounds) if rounds else {}
     for name, extract in extractors.items():
-        counts, worst = [], []
+        rows = []
         for key, data in pages.items():
-            result = extract(data, truth[key]["url"])
-            counts.append(tp_fp_fn(truth[key]["articleBody"], result))
-            worst.append((counts[-1], key, truth[key]["url"]))
-        metrics = score(counts)
-        print(f"  {name:<11} F1={metrics['f1']:.4f} precision={metrics['precision']:.4f} "
-              f"recall={metrics['recall']:.4f}  {speed[name]:6.1f} pages/s")
-        for (tp, fp, fn), key, url in sorted(worst, key=lambda w: w[0][0])[:show]:
-            print(f"      tp={tp:.2f} fp={fp:.2f} fn={fn:.2f} {key[:12]} {url}")
-
-
-def run_date(data_dir: Path, show: int) -> None:
-    folder = data_dir / "html-date"
-    truth = json.loads((folder / "eval_default.json").read_text(encoding="utf-8"))
-    right = none = 0
-    sources, wrong, start = Counter(), [], time.perf_counter()
-    for url, item in truth.items():
-        data = gzip.open(folder / "eval" / f"{item['file']}.gz").read()
-        try:
-            article = parse_html(data, url=url)
-            day, source = article.date, article.date_source
-        except ArticleParseError:
-            day, source = None, None
-        sources[source] += 1
-        if day is None:
-            none += 1
-        elif day.isoformat() == item["date"]:
-            right += 1
-        else:
-            wrong.append((url, item["date"], day.isoformat(), source))
-    seconds = time.perf_counter() - start
-    print(f"date: {len(truth)} pages from {folder}: accuracy {right / len(truth):.4f} "
-          f"({right} right, {len(wrong)} wrong, {none} no date)  {len(truth) / seconds:.1f} pages/s")
-    print("  sources: " + ", ".join(f"{k}={v}" for k, v in sources.most_common()))
-    for row in wrong[:show]:
-        print("     ", *row)
+            counts = tp_fp_fn(truth[key]["articleBody"], extract(data, urls[key]))
+            rows.append((counts, part_of(key), key))
+        for part in (*PARTS, "all"):
+            metrics = score([c for c, p, _ in rows if part in ("all", p)])
+            pace = f"  {speed[name]:6.1f} pages/s" if name in speed and part == "all" else ""
+            print(f"  {part:<9} {name:<11} F1={metrics['f1']:.4f} "
+                  f"precision={metrics['precision']:.4f} recall={metrics['recall']:.4f}{pace}")
+        dev = sorted((r for r in rows if r[1] == "dev"), key=lambda r: r[0][0])
+        for (tp, fp, fn), _, key in dev[:show]:
+            print(f"      tp={tp:.2f} fp={fp:.2f} fn={fn:.2f} {key[:12]} {urls[key]}")
+    print(f"  parse_html raised on {count_raises(pages, urls)} of {len(pages)} pages")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
-    parser.add_argument("--no-trafilatura", action="store_true")
+    parser.add_argument("--no-anchors", action="store_true",
+                        help="searchkit alone (no trafilatura, no htmldate)")
     parser.add_argument("--only", choices=("body", "date"))
-    parser.add_argument("--show", type=int, default=0, help="list the N worst pages")
-    parser.add_argument("--rounds", type=int, default=3, help="speed: best of N passes")
+    parser.add_argument("--show", type=int, default=0, help="list the N worst dev pages")
+    parser.add_argument("--rounds", type=int, default=3, help="speed: best of N passes (0: none)")
     args = parser.parse_args()
     extractors = {"searchkit": searchkit_body}
-    if not args.no_trafilatura:
+    if not args.no_anchors:
         extractors["trafilatura"] = trafilatura_body
     if args.only != "date":
         run_body(args.data, extractors, args.show, args.rounds)
     if args.only != "body":
-        run_date(args.data, args.show)
+        run_dates(args.data, not args.no_anchors, args.show)
 
 
 if __name__ == "__main__":

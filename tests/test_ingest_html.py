@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from searchkit.errors import ArticleParseError
-from searchkit.ingest.html import load_html_file, parse_html
+from searchkit.ingest.html import load_html_file, parse_html, require_text
 from searchkit.ingest.html_title import strip_site_name
 
 FIXTURES = Path(__file__).parent / "fixtures" / "html"
@@ -65,13 +65,74 @@ def test_jsonld_article_body_rescues_a_page_whose_markup_lost_it():
     assert parse_html(html).body == body.strip()
 
 
-def test_page_without_text_raises_parse_error():
-    with pytest.raises(ArticleParseError) as info:
-        parse_html(b"<html><head><title>Empty</title></head><body> </body></html>",
-                   path="empty.html")
+def test_jsonld_article_body_with_escaped_markup_is_plain_text():
+    body = ("&lt;p&gt;Officials confirmed the dam is safe, &lt;a href=&quot;/dam&quot;&gt;the "
+            "report&lt;/a&gt; says.&lt;/p&gt; " * 12)
+    html = ('<html><head><script type="application/ld+json">{"@type": "NewsArticle", '
+            f'"articleBody": "{body}"}}</script></head><body><div class="nav">'
+            '<a href="/">Home</a></div></body></html>')
+    text = parse_html(html).body
+    assert text.startswith("Officials confirmed the dam is safe, the report says.")
+    assert "<" not in text and "&lt;" not in text and "href" not in text
+
+
+def test_inline_elements_join_without_a_space():
+    html = page('<p><span class="dropcap">T</span>he ferry <b>re</b>sumed on Monday, '
+                'said the harbour master, after a week of storms along the coast.</p>')
+    assert "The ferry resumed on Monday" in parse_html(html).body
+
+
+def story_with(line: str) -> str:
+    story = ("<p>The river rose by two metres overnight, flooding the lower town and closing "
+             "the main road to the coast for most of the morning.</p>")
+    return parse_html(f"<html><body><article>{story}<p>{line}</p>{story}</article></body></html>").body
+
+
+@pytest.mark.parametrize("junk", [
+    "Advert", "Image 1 of 5", "DON'T MISS", "Tags",
+    "Like this story? Share it with a friend!",
+    "Protesters have worn masks to protect their identities (Image: GETTY )",
+    "The harbour at dawn, before the storm (Photo: Coastal Times)",
+])
+def test_junk_lines_and_credited_captions_are_dropped(junk):
+    body = story_with(junk)
+    assert junk not in body and body.startswith("The river rose")
+
+
+def test_a_story_paragraph_ending_in_parentheses_is_kept():
+    text = "The council will vote on the plan next week (the third vote this year)."
+    assert text in story_with(text)
+
+
+def test_page_with_a_title_but_no_text_gives_an_article_with_an_empty_body():
+    article = parse_html(b"<html><head><title>Empty</title></head><body> </body></html>",
+                         path="empty.html")
+    assert (article.title, article.body, article.date) == ("Empty", "", None)
+    with pytest.raises(ArticleParseError, match="no article text") as info:
+        require_text(article, "empty.html")
+    assert info.value.path == "empty.html"
+
+
+def test_page_with_a_date_but_no_text_or_title_gives_an_article():
+    html = ('<html><head><meta property="article:published_time" content="2020-05-04">'
+            "</head><body><div> </div></body></html>")
+    article = parse_html(html)
+    assert (article.title, article.body, article.date) == ("", "", dt.date(2020, 5, 4))
+    assert parse_html("<html><body></body></html>", url="https://e.org/2019/03/02/x").date \
+        == dt.date(2019, 3, 2)
+
+
+def test_page_without_text_title_or_date_raises_parse_error():
+    with pytest.raises(ArticleParseError, match="no article text") as info:
+        parse_html(b"<html><head></head><body> </body></html>", path="empty.html")
     assert info.value.path == "empty.html"
     with pytest.raises(ArticleParseError):
         parse_html("")
+
+
+def test_require_text_passes_an_article_with_text():
+    article = parse_html(page(""))
+    assert require_text(article, "x.html") is article
 
 
 # --- title ----------------------------------------------------------------

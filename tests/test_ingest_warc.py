@@ -135,6 +135,15 @@ def test_a_warc_without_pages_is_one_failure_saying_what_it_held():
                               "1 request, 1 metadata")
 
 
+def test_a_page_with_a_title_and_no_text_is_a_failure_and_the_rest_read():
+    empty = "<html><head><title>Gallery</title></head><body><div> </div></body></html>"
+    items = parse(build([response("https://a.example/gallery", empty),
+                         response("https://a.example/1", PAGE)])[0])
+    (failure,) = failures(items)
+    assert failure.reason.endswith("(https://a.example/gallery): no article text found in the page")
+    assert [a.url for a in articles(items)] == ["https://a.example/1"]
+
+
 # --- dates, ids, payloads ----------------------------------------------------------------
 
 def test_the_warc_date_is_the_date_of_last_resort():

@@ -27,7 +27,9 @@ from searchkit.ingest.html_meta import article_object, first_meta, plain_text, r
 from searchkit.ingest.html_title import extract_authors, extract_title
 from searchkit.models import Article
 
-__all__ = ["parse_html", "load_html_file"]
+__all__ = ["parse_html", "load_html_file", "require_text"]
+
+NO_TEXT = "no article text found in the page"
 
 
 def _article_id(data: str | bytes, url: str | None, path: str | None) -> str:
@@ -57,7 +59,10 @@ def _description(meta: dict, article: dict) -> str:
 
 
 def parse_html(html: str | bytes, url: str | None = None, path: str | None = None) -> Article:
-    """Read one web page. Raises ArticleParseError when it has no article text."""
+    """Read one web page. A page with a title or a date but no story text
+    gives an Article with an empty body (the indexer decides, with
+    require_text); ArticleParseError when the page has none of them, or is
+    binary."""
     where = path or url or "<html>"
     if isinstance(html, bytes) and b"\x00" in html[:8192] and not html.startswith(
             (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
@@ -75,9 +80,10 @@ def parse_html(html: str | bytes, url: str | None = None, path: str | None = Non
         body = _description(meta, article) or visible_text(page)
         if body:
             warnings += ("no story text found; indexed the page's description or visible text",)
-    if not body.strip():
-        raise ArticleParseError(where, "no article text found in the page")
+    body = body if body.strip() else ""
     date, date_source = extract_date(page, meta, article, objects, page_url)
+    if not body and not title and date is None:
+        raise ArticleParseError(where, NO_TEXT)
     dateline, _ = split_dateline(body[:200])
     return Article(
         id=_article_id(html, url, path),
@@ -92,6 +98,14 @@ def parse_html(html: str | bytes, url: str | None = None, path: str | None = Non
         authors=extract_authors(page, meta, article),
         warnings=tuple(f"{where}: {w}" for w in warnings),
     )
+
+
+def require_text(article: Article, where: str) -> Article:
+    """The article when it has story text; else ArticleParseError, as a
+    file or record that cannot be indexed."""
+    if not article.body.strip():
+        raise ArticleParseError(where, NO_TEXT)
+    return article
 
 
 def load_html_file(path: str | os.PathLike) -> Article:

@@ -143,7 +143,9 @@ class _Walker:
     def flush(self) -> None:
         if not self.parts:
             return
-        text = " ".join(" ".join(self.parts).split())
+        # inline elements join without a space, as a browser shows them
+        # (`<span class="dropcap">T</span>he` is "The")
+        text = " ".join("".join(self.parts).split())
         links, self.parts, self.link_chars = self.link_chars, [], 0
         if text:
             here = self.open[-1] if self.open else -1
@@ -153,6 +155,7 @@ class _Walker:
     def enter(self, tag: Tag, stack: list) -> None:
         name = tag.name
         if name in SKIP_TAGS:
+            self.parts.append(" ")
             return
         if name == "br" or name == "hr":
             self.flush()

@@ -20,13 +20,17 @@ from searchkit.ingest.html_dom import Page
 MIN_BODY_CHARS = 1
 _WORD = re.compile(r"\w+")
 _JUNK_LINE = re.compile(
-    r"^(?:advertisement|advertisements?|anzeige|publicité|publicidad|share( this)?|"
+    r"^(?:advertisement|advertisements?|adverts?|anzeige|publicité|publicidad|share( this)?|"
+    r"don'?t miss|tags|image \d+ of \d+|(?:like|enjoy)(?:d)? this (?:story|article)\W.*|"
     r"read more|related( articles?| stories| content)?|more from|sign up|subscribe|"
     r"click here|follow us|see also|also read|read also|recommended|continue reading|"
     r"story continues below|image|photo|video|getty images|ap photo|reuters|"
     r"loading\.*|skip to|tweet|email|print|comments?|leave a comment|\W*)\W*$",
     re.IGNORECASE,
 )
+_CREDIT_END = re.compile(
+    r"\((?:image|images|photo|photos|picture|pic|foto|bild|credit)\s*:[^()]{1,60}\)\s*$",
+    re.IGNORECASE)
 _BYLINE = re.compile(
     r"^(?:by|von|par|por|updated|published|posted|last updated|aktualisiert|veröffentlicht"
     r"|publié|publicado|stand|datum|date)\b", re.IGNORECASE
@@ -98,6 +102,8 @@ def keep_block(block: Block, title: str = "") -> bool:
     if block.tag == "h1" or (title and text == title):
         return False
     if block.link_chars > len(text) * 0.5:
+        return False
+    if len(text) < 300 and _CREDIT_END.search(text):  # a caption: "… (Image: Getty)"
         return False
     if len(text) < 120 and (_JUNK_LINE.match(text) or _BYLINE.match(text) and len(text) < 80):
         return False

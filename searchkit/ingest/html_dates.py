@@ -1,11 +1,13 @@
 """The publication date of a page, with where it came from.
 
-Evidence in order of trust: JSON-LD (`datePublished`, then `dateCreated`),
-meta tags naming a publication date (Open Graph / article:, Dublin Core,
-Parse.ly, Sailthru, schema.org itemprop, citation_ and many CMS names),
-`<time>` elements and `itemprop="datePublished"` markup, a full date in the
-URL, and finally a written date in the visible text near the headline.
-"Modified"/"updated" dates are used only when nothing else is found.
+Evidence in order of trust: a full date in the URL, JSON-LD
+(`datePublished`, then `dateCreated`), meta tags naming a publication date
+(Open Graph / article:, Dublin Core, Parse.ly, Sailthru, schema.org itemprop,
+citation_ and many CMS names) — checked against the date the page marks for
+its readers (see extract_date) — then `<time>` elements and
+`itemprop="datePublished"` markup, dates in the page's JSON state, and a
+written date in the visible text near the headline. "Modified"/"updated"
+dates, then the share image's URL, are used only when nothing else is found.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import re
+from urllib.parse import urlparse
 
 from searchkit.ingest.html_dom import Page, class_id
 from searchkit.ingest.html_datetext import find_dates, make_date, read_date
@@ -31,6 +34,11 @@ PUBLISHED_META = (
     "dc:date", "shareaholic:article_published_time", "date.published", "uploaddate",
     "datecreated", "article:published_date", "og:article:published", "published",
 )
+# Names that say only "date": often the CMS record's date (created, last
+# saved), not the publication's.
+GENERIC_META = ("date", "dc.date", "dcterms.date", "dc:date", "created", "dc.date.created",
+                "dcterms.created", "dc.created", "datecreated")
+NAMED_PUBLISHED_META = tuple(name for name in PUBLISHED_META if name not in GENERIC_META)
 MODIFIED_META = (
     "article:modified_time", "og:updated_time", "datemodified", "dcterms.modified",
     "last-modified", "lastmod", "dc.date.modified", "article:modified",
@@ -42,24 +50,39 @@ _URL_DATE = re.compile(
 _DATE_CLASS = re.compile(
     r"date|time|publi|posted|byline|meta|datum|fecha|entry-?header|created|submitted|info"
     r"|subtitle|author|release|stand|zeit|dachzeile", re.I)
-_DATE_TAGS = ("span", "div", "p", "small", "em", "li", "dd", "h3", "h4", "h5", "h6", "abbr")
+_DATE_TAGS = ("span", "div", "p", "small", "em", "li", "dd", "h3", "h4", "h5", "h6", "abbr", "ul")
 _SCRIPT_DATE = re.compile(
     r"[\"'](?:datePublished|published_?at|publishedDate|publishDate|pubDate|pub_date"
     r"|date_published|createdAt|firstPublished)[\"']\s*:\s*[\"']([^\"']{8,40})[\"']")
 _NOT_STORY = re.compile(
     r"comment|related|teaser|popular|sidebar|widget|caption|recommend|trending|footer"
     r"|slider|carousel|most-?read|more-|reply|replies|archive|calendar|navbar|menu", re.I)
+_PUBLISHED_LABEL = re.compile(
+    r"\b(?:published|posted|veröffentlicht|erstellt|publié|publicado|pubblicato|gepubliceerd)"
+    r"(?:\s+(?:on|am|le|el|il|op))?\s*:?\s*", re.I)
 _MODIFIED_WORDS = re.compile(r"updated|modified|aktualisiert|geändert|mis à jour|actualizado", re.I)
 
 
+_URL_DAY_FIRST = re.compile(r"/(\d{1,2})[_.-](\d{1,2})[_.-]((?:19|20)\d{2})(?:[/_.-]|$)")
+
+
 def url_date(url: str | None) -> _dt.date | None:
+    """A full date in the URL: year first (`/2019/11/19/`, `/20191119`), else
+    day first at the start of a path segment (`/19-11-2019`; month first only
+    when the second number is over 12, `/11-19-2019`)."""
     if not url:
         return None
     match = _URL_DATE.search(url)
+    if match:
+        year, month, day = (match[1], match[2], match[3]) if match[1] else (
+            match[4], match[5], match[6])
+        return make_date(int(year), int(month), int(day))
+    match = _URL_DAY_FIRST.search(url)
     if not match:
         return None
-    year, month, day = (match[1], match[2], match[3]) if match[1] else (match[4], match[5], match[6])
-    return make_date(int(year), int(month), int(day))
+    first, second = int(match[1]), int(match[2])
+    day, month = (second, first) if second > 12 else (first, second)
+    return make_date(int(match[3]), month, day)
 
 
 def _jsonld_date(article: dict, objects: list[dict]) -> _dt.date | None:
@@ -82,7 +105,7 @@ def _meta_date(meta: dict[str, list[str]], names: tuple[str, ...]) -> _dt.date |
             if day:
                 return day
     parsely = first_meta(meta, "parsely-page")
-    if parsely and names is PUBLISHED_META:
+    if parsely and names is not MODIFIED_META:
         try:
             return read_date(str(json.loads(parsely).get("pub_date", "")))
         except (ValueError, AttributeError):
@@ -97,10 +120,10 @@ def _time_tag_date(page: Page) -> _dt.date | None:
         if day:
             return day
     fallback = None
-    times = [t for t in page.named("time") if not _outside_story(t)]
+    frame = _story_frame(page)
+    times = [t for t in page.named("time") if not _outside_story(t, frame)]
     for tag in page.after_headline(times):
-        value = tag.get("datetime") or tag.get("title") or tag.get_text(" ")
-        day = read_date(value) if isinstance(value, str) else None
+        day = _shown_time(tag)
         if not day:
             continue
         before = tag.previous_sibling
@@ -109,6 +132,16 @@ def _time_tag_date(page: Page) -> _dt.date | None:
             return day
         fallback = fallback or day
     return fallback
+
+
+def _shown_time(tag) -> _dt.date | None:
+    """The date of a <time>: the full date its text shows readers, else its
+    datetime (or title) attribute (a UTC datetime can fall on another day)."""
+    shown = find_dates(tag.get_text(" ")[:200])
+    if shown:
+        return shown[0][0]
+    value = tag.get("datetime") or tag.get("title")
+    return read_date(value) if isinstance(value, str) else None
 
 
 def _script_date(page: Page) -> _dt.date | None:
@@ -120,22 +153,37 @@ def _script_date(page: Page) -> _dt.date | None:
     return None
 
 
-def _outside_story(tag) -> bool:
-    """In a comment, teaser, sidebar or footer (by its or an ancestor's class)."""
+def _story_frame(page: Page) -> set[int]:
+    """The elements that hold the headline: layout, not a sidebar or teaser,
+    whatever their class says (`one-sidebar-second` on the page's wrapper)."""
+    h1 = page.first("h1")
+    return {id(node) for node in h1.parents} if h1 is not None else set()
+
+
+def _outside_story(tag, frame: set[int] = frozenset()) -> bool:
+    """In a comment, teaser, sidebar or footer (by its or an ancestor's class;
+    the elements of the frame do not count), or in a quote or an embedded
+    post (a <blockquote>)."""
     node = tag
     while node is not None and node.name not in ("body", "[document]"):
-        if (node.attrs.get("class") or node.attrs.get("id")) and _NOT_STORY.search(class_id(node)):
+        if node.name == "blockquote":  # a quote or an embedded post
+            return True
+        if (node.attrs.get("class") or node.attrs.get("id")) and id(node) not in frame \
+                and _NOT_STORY.search(class_id(node)):
             return True
         node = node.parent
     return False
 
 
-def _text_date(page: Page) -> _dt.date | None:
-    """A written date: in an element whose class says it holds dates, in the
-    headline or title, else the first date in the visible text."""
+def _text_date(page: Page, marked_only: bool = False) -> _dt.date | None:
+    """A written date: in an element whose class says it holds dates, after
+    a "Published" label, in the byline or next to the headline; unless
+    marked_only, then in the headline or title, else the first date in the
+    visible text."""
     candidates = [t for name in _DATE_TAGS for t in page.named(name)
                   if (t.attrs.get("class") or t.attrs.get("id")) and _DATE_CLASS.search(class_id(t))]
-    candidates = [t for t in candidates if not _outside_story(t)]
+    frame = _story_frame(page)
+    candidates = [t for t in candidates if not _outside_story(t, frame)]
     candidates.sort(key=lambda t: page.position[id(t)])
     for tag in page.after_headline(candidates)[:150]:
         text = tag.get_text(" ")[:300]
@@ -144,28 +192,123 @@ def _text_date(page: Page) -> _dt.date | None:
         found = find_dates(text, short_years=True)
         if found:
             return found[0][0]
+    body = page.first("body") or page.soup
+    text = body.get_text(" ")[:20000]
+    labelled = _labelled_date(text)
+    if labelled:
+        return labelled
+    for tag in _byline_and_neighbours(page):
+        found = find_dates(tag.get_text(" ")[:300], short_years=True)
+        if found:
+            return found[0][0]
+    if marked_only:
+        return None
     for name in ("h1", "title"):
         tag = page.first(name)
         found = find_dates(tag.get_text(" ")) if tag else []
         if found:
             return found[0][0]
-    body = page.first("body") or page.soup
-    found = find_dates(body.get_text(" ")[:20000])
+    found = find_dates(text)
     return found[0][0] if found else None
+
+
+def _byline_and_neighbours(page: Page) -> list:
+    """Where a bare date such as `8.5.12` stands for the publication date: the
+    element holding the first author link, and the elements next to the
+    headline."""
+    found = []
+    author = next((t for t in page.named("a") if "author" in str(t.get("rel") or "").split()),
+                  None)
+    if author is not None and author.parent is not None:
+        found.append(author.parent)
+    h1 = page.first("h1")
+    if h1 is not None:
+        found += [h1.find_previous_sibling(), h1.find_next_sibling()]
+    return [tag for tag in found if tag is not None]
+
+
+def _labelled_date(text: str) -> _dt.date | None:
+    """The first date written right after "Published", "Veröffentlicht am"…"""
+    for match in _PUBLISHED_LABEL.finditer(text):
+        found = find_dates(text[match.end():match.end() + 40], short_years=True)
+        if found and found[0][1] < 12:
+            return found[0][0]
+    return None
+
+
+def _machine_dates(meta: dict[str, list[str]], objects: list[dict]) -> set[_dt.date]:
+    """Every publication date the page states for machines: in any JSON-LD
+    object, in any publication meta tag."""
+    found = set()
+    for source in objects:
+        found.add(_jsonld_date(source, []))
+    for name in PUBLISHED_META:
+        found.update(read_date(value) for value in meta.get(name, ()))
+    return found - {None}
 
 
 def extract_date(page: Page, meta: dict[str, list[str]], article: dict,
                  objects: list[dict], url: str | None) -> tuple[_dt.date | None, str | None]:
-    """(date, source) with source one of json-ld, meta, time-tag, url, text."""
-    finders = (
+    """(date, source) with source one of json-ld, meta, time-tag, url, text.
+
+    A full date in the URL is believed first. A JSON-LD or meta date gives
+    way to the date the page marks for its readers (a <time>, a date in an
+    element labelled as one, after "Published", in the byline) when the
+    shown date is another of the page's machine-readable dates (JSON-LD
+    said one day, a meta tag another: a republished story), when it is one
+    day off (a UTC time on the day before or after the publisher's own, a
+    revision the next morning), or when the meta date comes only from a
+    generic name such as `date` or `dc.date` (often the CMS record's).
+    Without those, a site's front page is dated by the newest date it
+    shows."""
+    machine = (
         ("url", lambda: url_date(url)),
         ("json-ld", lambda: _jsonld_date(article, objects)),
         ("meta", lambda: _meta_date(meta, PUBLISHED_META)),
+    )
+    shown = (
         ("time-tag", lambda: _time_tag_date(page)),
         ("json-ld", lambda: _script_date(page)),
         ("text", lambda: _text_date(page)),
-        ("meta", lambda: _meta_date(meta, MODIFIED_META)),
     )
+    day, source = _first(machine)
+    if source == "url":
+        return day, source
+    if day is not None:
+        seen, seen_source = _first((shown[0], ("text", lambda: _text_date(page, True))))
+        generic = source == "meta" and _meta_date(meta, NAMED_PUBLISHED_META) is None
+        if seen not in (None, day) and (generic or abs((seen - day).days) == 1
+                                        or seen in _machine_dates(meta, objects)):
+            return seen, seen_source
+        return day, source
+    if _is_front_page(url):
+        day = _latest_date(page)
+        if day is not None:
+            return day, "text"
+    day, source = _first(shown)
+    if day is not None:
+        return day, source
+    return _first((("meta", lambda: _meta_date(meta, MODIFIED_META)),
+                   ("url", lambda: url_date(first_meta(meta, "og:image", "twitter:image")))))
+
+
+def _is_front_page(url: str | None) -> bool:
+    """A site's home page (no path, no query): no publication date of its own."""
+    if not url:
+        return False
+    parts = urlparse(url)
+    return bool(parts.netloc) and parts.path in ("", "/") and not parts.query
+
+
+def _latest_date(page: Page) -> _dt.date | None:
+    """The newest date written in the visible text: a front page is as new as
+    its newest item."""
+    body = page.first("body") or page.soup
+    found = find_dates(body.get_text(" ")[:50000])
+    return max(day for day, _ in found) if found else None
+
+
+def _first(finders) -> tuple[_dt.date | None, str | None]:
     for source, finder in finders:
         day = finder()
         if day:

@@ -5,7 +5,8 @@ a time, `2019/11/19`, `19.11.2019`, `20191119`, a Unix timestamp, or a written
 date). `find_dates(text)` finds written dates inside running text:
 `November 19, 2019`, `19. November 2019`, `19 novembre 2019`,
 `19 de noviembre de 2019`, `Nov. 19 2019`, `19.11.2019`, `2019-11-19`.
-Month names: English, German, French, Spanish, Italian, Portuguese, Dutch.
+Month names: English, German, French, Spanish, Italian, Portuguese, Dutch;
+day-first also Russian, Ukrainian and Polish (`15 августа 2016`, `3 maja 2020`).
 Dates before 1990 or later than tomorrow are not believed.
 """
 
@@ -29,6 +30,14 @@ _MONTH_NAMES = {
     11: "nov november novembre noviembre novembro",
     12: "dec december dezember décembre decembre diciembre dicembre dezembro déc dez dic",
 }
+# Russian, Ukrainian and Polish write the day before the month, in the genitive.
+_MONTH_NAMES_DAY_FIRST = {
+    1: "января січня stycznia", 2: "февраля лютого lutego", 3: "марта березня marca",
+    4: "апреля квітня kwietnia", 5: "мая травня maja", 6: "июня червня czerwca",
+    7: "июля липня lipca", 8: "августа серпня sierpnia", 9: "сентября вересня września",
+    10: "октября жовтня października", 11: "ноября листопада listopada",
+    12: "декабря грудня grudnia",
+}
 
 
 def _fold(text: str) -> str:
@@ -39,7 +48,15 @@ def _fold(text: str) -> str:
 
 MONTHS = {_fold(name): number for number, names in _MONTH_NAMES.items()
           for name in names.split()}
-_MONTH_RE = "|".join(sorted((re.escape(n) for n in MONTHS), key=len, reverse=True))
+MONTHS_DAY_FIRST = {**MONTHS, **{_fold(name): number for number, names in
+                                 _MONTH_NAMES_DAY_FIRST.items() for name in names.split()}}
+
+
+def _alternatives(names) -> str:
+    return "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
+
+
+_MONTH_RE = _alternatives(MONTHS)
 MIN_YEAR = 1990
 
 _ISO = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
@@ -50,7 +67,7 @@ _SLASHES = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?!\d)")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:T|\d{4,6}|$)")
 _STAMP = re.compile(r"^\d{10}(?:\d{3})?$")
 _DAY_MONTH_YEAR = re.compile(
-    rf"(?<!\d)(\d{{1,2}})(?:\.|er|st|nd|rd|th|º)?\s*(?:de\s+|of\s+)?({_MONTH_RE})(?![a-z])\.?,?\s*(?:de\s+|del\s+)?(\d{{4}})(?!\d)",
+    rf"(?<!\d)(\d{{1,2}})(?:\.|er|st|nd|rd|th|º)?\s*(?:de\s+|of\s+)?({_alternatives(MONTHS_DAY_FIRST)})(?![^\W\d_])\.?,?\s*(?:de\s+|del\s+)?(\d{{4}})(?!\d)",
 )
 _MONTH_DAY_YEAR = re.compile(
     rf"(?<![a-z])({_MONTH_RE})(?![a-z])\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)",
@@ -110,7 +127,7 @@ def find_dates(text: str, short_years: bool = False) -> list[tuple[_dt.date, int
     folded = _fold(text)
     found = list(_numeric_dates(folded, short_years))
     for m in _DAY_MONTH_YEAR.finditer(folded):
-        found.append((m.start(), make_date(int(m[3]), MONTHS[m[2]], int(m[1]))))
+        found.append((m.start(), make_date(int(m[3]), MONTHS_DAY_FIRST[m[2]], int(m[1]))))
     for m in _MONTH_DAY_YEAR.finditer(folded):
         found.append((m.start(), make_date(int(m[3]), MONTHS[m[1]], int(m[2]))))
     return [(day, start) for start, day in sorted(found, key=lambda x: x[0]) if day]

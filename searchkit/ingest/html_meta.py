@@ -70,12 +70,15 @@ def article_object(objects: list[dict]) -> dict:
 
 
 def plain_text(value) -> str:
-    """A JSON-LD string value as text (entities decoded, tags removed)."""
+    """A JSON-LD string value as text (entities decoded, tags removed, also
+    tags that were written escaped)."""
     if isinstance(value, list):
         value = next((v for v in value if isinstance(v, str)), "")
     if not isinstance(value, str):
         return ""
     text = html.unescape(_TAGS.sub(" ", value)) if "<" in value or "&" in value else value
+    if "<" in text and _TAGS.search(text):  # the markup itself was escaped (&lt;p&gt;)
+        text = html.unescape(_TAGS.sub(" ", text))
     return text.strip()
 
 

@@ -129,9 +129,9 @@ def _one_article(source: Source, data: bytes) -> Article | Failure:
                  f"only its first {limit // 2**20} MB are indexed",)
         data = truncate(data, limit)
     if source.kind == "html":
-        from .html import parse_html
+        from .html import parse_html, require_text
 
-        article = parse_html(data, path=source.path)
+        article = require_text(parse_html(data, path=source.path), source.path)
         # Ids are relative to the indexed folder, as for text files.
         return _with_notes(replace(article, id=source.rel), notes)
     from .text import parse_seed_text

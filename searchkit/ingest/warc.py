@@ -31,7 +31,7 @@ from dataclasses import replace
 from ..analysis.dates import DateError, parse_date
 from ..errors import ArticleParseError
 from ..models import Article, Failure
-from .html import parse_html
+from .html import parse_html, require_text
 from .html_encoding import declared_encoding
 from .warc_records import WarcError, WarcRecord, iter_records
 
@@ -245,5 +245,5 @@ def _parse_page(payload: bytes, content_type: str, uri: str | None, where: str) 
             page = payload.decode(charset[1])
         except (LookupError, UnicodeDecodeError):
             page = payload  # the header is wrong: let the page be sniffed
-    article = parse_html(page, url=uri, path=where)
+    article = require_text(parse_html(page, url=uri, path=where), where)
     return replace(article, warnings=notes + article.warnings) if notes else article
