@@ -61,7 +61,8 @@ def test_kills_during_record_mode_lose_and_double_nothing(tmp_path):
             os.killpg(process.pid, rng.choice((signal.SIGKILL, signal.SIGINT)))
             kills += 1
         _, stderr = process.communicate(timeout=120)
-        assert "Traceback" not in stderr, stderr
+        starting = process.returncode == -signal.SIGINT and stderr.rstrip().endswith("KeyboardInterrupt")
+        assert starting or "Traceback" not in stderr, stderr  # (Ctrl-C while Python starts)
         ids = indexed_ids(index)
         assert len(ids) == len(set(ids)), "an article was indexed twice"
     final = run_index(dump, index)
