@@ -4,8 +4,8 @@ analysers and schema, and an Article as an OpenSearch document (and back).
 Text fields are analysed as close to analysis/analyzers.py as OpenSearch's built-in
 analysis allows: the same word pattern, possessive, lower case, the same stop list
 (deleted by a character filter before tokenising, so that positions have no gaps, as
-Whoosh's StopFilter renumbers them) and a Porter stemmer (Lucene's porter_stem, which
-differs from Whoosh's on about 1.6% of tokens; docs/scale-out.md). No client here.
+Whoosh's StopFilter renumbers them) and a Porter stemmer (Lucene's porter_stem, the
+algorithm analysis/porter.py implements; docs/scale-out.md). No client here.
 """
 
 from __future__ import annotations
