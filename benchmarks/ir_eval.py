@@ -1,7 +1,7 @@
 """Ranking quality of searchkit beside its peers on four test collections.
 
-    /work/main/.venv/bin/pip install -e '.[bench]'     # the peers: evaluation only
-    /work/main/.venv/bin/python benchmarks/ir_eval.py [--collections cisi,cranfield,time,med]
+    pip install -e '.[bench]'     # the peers: evaluation only
+    python benchmarks/ir_eval.py [--collections cisi,cranfield,time,med]
         [--data ../shared/data/ir] [--out benchmarks/results]
 
 Each collection is written as JSON Lines to a temporary folder and indexed

@@ -1,6 +1,6 @@
 """The peers searchkit's ranking is measured against (benchmarks/ir_eval.py).
 
-    /work/main/.venv/bin/pip install -e '.[bench]'   # bm25s, PyStemmer, rank-bm25, tantivy
+    pip install -e '.[bench]'   # bm25s, PyStemmer, rank-bm25, tantivy (benchmarks only)
 
 Each peer gets its usual setup, its own tokens unless it has none:
 

@@ -1,7 +1,7 @@
 """Parameter sweeps behind docs/ranking.md, chosen on dev queries only, with a
 leave-one-collection-out estimate (query-time settings; each index is built once).
 
-    /work/main/.venv/bin/python benchmarks/ir_tune.py '{"title":[0.2,0.3],"k1":[1.2,1.5],"b":[0.6,0.75]}'
+    python benchmarks/ir_tune.py '{"title":[0.2,0.3],"k1":[1.2,1.5],"b":[0.6,0.75]}'
         [--peers benchmarks/results/ir_eval.json]   # the peers' figures of an earlier ir_eval run
 
 Settings: title (title field boost), k1, b, title_b, k3 (saturation of a
@@ -15,7 +15,7 @@ peer's (1.0: level with the best peer). Printed per setting; then, for each
 collection, the setting that scores best on the OTHER three collections' dev
 queries and what it gives on this one's dev and held-out queries against the
 best peer (leave one collection out); then the setting chosen on all four dev
-parts, on the held-out parts. Writes benchmarks/results/ir_tune.json.
+parts, on the held-out parts. Writes benchmarks/results/ir_tune.json and ir_tune.md.
 """
 
 from __future__ import annotations
@@ -101,6 +101,26 @@ def leave_one_out(rows, peers, splits) -> dict:
     return report
 
 
+def figures_row(label: str, figures: dict) -> str:
+    return f"| {label} | " + " | ".join(f"{ours:.3f} / {best:.3f}" for ours, best in figures.values()) + " |"
+
+
+def markdown(loo: dict, grid: dict, chosen: dict, chosen_figures: dict) -> str:
+    """The leave-one-out table and the held-out figures of the setting chosen on all dev parts."""
+    head = ("| collection (setting chosen on the other three) | part | "
+            + " | ".join(f"{m} searchkit / best peer" for m in METRICS) + " |\n|---|---|" + "---|" * len(METRICS))
+    lines = [head]
+    for name, found in loo.items():
+        setting = ", ".join(f"{k} {found['setting'][k]:g}" for k in grid)
+        for part in ("dev", "held-out", "all"):
+            lines.append(figures_row(f"{name} ({setting}) | {part}", found[part]))
+    lines += ["", "Chosen on all four dev parts: " + ", ".join(f"{k} {chosen[k]:g}" for k in grid), "", head]
+    for name, parts in chosen_figures.items():
+        for part, figures in parts.items():
+            lines.append(figures_row(f"{name} | {part}", figures))
+    return "\n".join(lines)
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("grid", nargs="?", default='{"k3": [4.0, 8.0, 16.0]}')
@@ -139,6 +159,7 @@ def main(argv=None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     (out / "ir_tune.json").write_text(json.dumps({"grid": grid, "leave_one_out": loo, "chosen": setting,
                                                   "chosen_figures": chosen}, indent=1))
+    (out / "ir_tune.md").write_text(markdown(loo, grid, setting, chosen) + "\n")
 
 
 if __name__ == "__main__":
