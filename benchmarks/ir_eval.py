@@ -2,7 +2,7 @@
 
     pip install -e '.[bench]'     # the peers: evaluation only
     python benchmarks/ir_eval.py [--collections cisi,cranfield,time,med]
-        [--data ../shared/data/ir] [--out benchmarks/results]
+        [--data ../shared/data/ir] [--out benchmarks/results] [--peers earlier/ir_eval.json]
 
 Each collection is written as JSON Lines to a temporary folder and indexed
 with searchkit's own ingest path (SearchIndex.update); its queries run with
@@ -137,12 +137,19 @@ def main(argv=None) -> int:
     parser.add_argument("--collections", default=",".join(LOADERS))
     parser.add_argument("--data", default=str(HERE.parent.parent / "shared" / "data" / "ir"))
     parser.add_argument("--out", default=str(HERE / "results"))
+    parser.add_argument("--peers", help="take the peers' figures from an earlier ir_eval.json (same data "
+                                        "and analyser) and run searchkit only")
     args = parser.parse_args(argv)
+    earlier = json.loads(Path(args.peers).read_text())["per_query"] if args.peers else None
     by_part: dict[str, dict] = {}
     per_query_scores, stability = {}, {}
     for name in args.collections.split(","):
         collection = load_collection(name, Path(args.data))
-        queries = evaluate_collection(collection)
+        if earlier:
+            queries = {**evaluate_collection(collection, ("searchkit",)),
+                       **{peer: earlier[collection.name][peer] for peer in PEERS}}
+        else:
+            queries = evaluate_collection(collection)
         per_query_scores[collection.name] = queries
         for part, engines in part_means(collection, queries).items():
             by_part.setdefault(part, {})[collection.name] = engines
