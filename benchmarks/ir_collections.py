@@ -11,10 +11,15 @@ relevant pairs kept. Quirks handled (see ../shared/data/MANIFEST.md):
   *TEXT number; it cites 424 and 425, which do not exist (they stay in the
   judgments, so they count as relevant but unretrievable).
 - MED.REL lines are `qid 0 docid 1`; CISI.REL lines are `qid docid 0 0.0`.
+
+Each collection's judged queries are split, before any tuning, into a dev part
+(tune on it) and a held-out part (about a third, never tuned on), by a hash of
+the collection's name and the query id: the same split on every machine and run.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -118,6 +123,24 @@ def load_time(root: Path) -> Collection:
         if len(numbers) > 1:
             qrels[str(int(numbers[0]))] = {str(int(n)): 1 for n in numbers[1:]}
     return Collection("TIME", docs, queries, qrels)
+
+
+HELD_OUT_SHARE = 3  # one query in about three is held out
+PARTS = ("dev", "held-out")
+
+
+def query_part(collection_name: str, qid: str) -> str:
+    """"dev" or "held-out": sha1 of "<collection>/<query id>", one in three held out."""
+    digest = hashlib.sha1(f"{collection_name.lower()}/{qid}".encode()).digest()
+    return "held-out" if int.from_bytes(digest[:4], "big") % HELD_OUT_SHARE == 0 else "dev"
+
+
+def split_queries(collection: Collection) -> dict[str, list[str]]:
+    """{part: the judged query ids in it}, in file order."""
+    parts: dict[str, list[str]] = {part: [] for part in PARTS}
+    for qid, _ in collection.queries:
+        parts[query_part(collection.name, qid)].append(qid)
+    return parts
 
 
 LOADERS = {"cisi": load_cisi, "cranfield": load_cranfield, "time": load_time, "med": load_med}

@@ -9,6 +9,7 @@ import pytest
 
 from searchkit.errors import QuerySyntaxError
 from searchkit.search import tree as t
+from searchkit.search.query import FIELD_BOOSTS
 from searchkit.search.tree import (And, AndMaybe, AndNot, DateRange, Exists, Fuzzy, MatchAll, MatchNone, Near,
                                    Not, Or, Phrase, Prefix, Require, Term, Wildcard, highlight_terms, parse_tree)
 
@@ -20,13 +21,16 @@ def tree(text: str, operator: str = "or", syntax: bool = True):
     return parse_tree(text, syntax=syntax, today=TODAY, operator=operator).query
 
 
+TITLE = FIELD_BOOSTS["title"]  # the title's boost (the body's is 1.0)
+
+
 def both(word: str, boost: float = 1.0) -> Or:
-    """A free word: title (0.3) and body (1.0)."""
-    return Or((Term("title", word, 0.3 * boost), Term("body", word, boost)))
+    """A free word: title and body."""
+    return Or((Term("title", word, TITLE * boost), Term("body", word, boost)))
 
 
 def near_words(a: str, b: str, slop: int) -> Or:
-    return Or(tuple(Phrase(field, words, slop, boost) for field, boost in (("title", 0.3), ("body", 1.0))
+    return Or(tuple(Phrase(field, words, slop, boost) for field, boost in (("title", TITLE), ("body", 1.0))
                     for words in ((a, b), (b, a))))
 
 
@@ -67,9 +71,9 @@ def test_grouping_and_boosts():
 
 
 def test_phrases_and_proximity():
-    assert tree('"security council"') == Or((Phrase("title", ("security", "council"), 1, 0.3),
+    assert tree('"security council"') == Or((Phrase("title", ("security", "council"), 1, TITLE),
                                              Phrase("body", ("security", "council"), 1, 1.0)))
-    assert tree('"oil prices"~5') == Or((Phrase("title", ("oil", "prices"), 5, 0.3),
+    assert tree('"oil prices"~5') == Or((Phrase("title", ("oil", "prices"), 5, TITLE),
                                          Phrase("body", ("oil", "prices"), 5, 1.0)))
     # stop words leave the phrase, as Whoosh's StopFilter leaves the index
     assert tree('title:"united states of america"') == Phrase("title", ("united", "states", "america"))
@@ -130,10 +134,10 @@ def test_impossible_dates_match_nothing():
 
 
 def test_prefix_wildcard_fuzzy():
-    assert tree("ECONOM*") == Or((Prefix("title", "econom", 0.3), Prefix("body", "econom")))
-    assert tree("wom?n") == Or((Wildcard("title", "wom?n", 0.3), Wildcard("body", "wom?n")))
-    assert tree("*stan") == Or((Wildcard("title", "*stan", 0.3), Wildcard("body", "*stan")))
-    assert tree("medvedev~1") == Or((Fuzzy("title", "medvedev", 1, 0, 0.3), Fuzzy("body", "medvedev", 1, 0)))
+    assert tree("ECONOM*") == Or((Prefix("title", "econom", TITLE), Prefix("body", "econom")))
+    assert tree("wom?n") == Or((Wildcard("title", "wom?n", TITLE), Wildcard("body", "wom?n")))
+    assert tree("*stan") == Or((Wildcard("title", "*stan", TITLE), Wildcard("body", "*stan")))
+    assert tree("medvedev~1") == Or((Fuzzy("title", "medvedev", 1, 0, TITLE), Fuzzy("body", "medvedev", 1, 0)))
     assert tree("Elections~2/3").children[1] == Fuzzy("body", "elections", 2, 3)
     default = tree("medvedev~").children[1]  # the parser's own default distance
     assert isinstance(default, Fuzzy) and default.maxdist >= 1
@@ -141,7 +145,7 @@ def test_prefix_wildcard_fuzzy():
 
 def test_every():
     assert tree("date:*") == Exists("date")
-    assert tree("*") == Or((Exists("title", 0.3), Exists("body")))
+    assert tree("*") == Or((Exists("title", TITLE), Exists("body")))
 
 
 def test_repeats_merge_by_stem_as_whoosh_merges_them():

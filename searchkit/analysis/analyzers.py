@@ -42,9 +42,10 @@ STOP_WORDS = frozenset(
 
 
 def stem_word(word: str) -> str:
-    """Porter stem, except that "use", "used", "using" do not become "us"
-    (the country, which the stop list deliberately keeps)."""
-    from whoosh.lang.porter import stem
+    """Porter stem (analysis/porter.py: as Lucene's, not whoosh.lang.porter's), except
+    that "use", "used", "using" do not become "us" (the country, which the stop list
+    deliberately keeps)."""
+    from .porter import stem
 
     stemmed = stem(word)
     return "use" if stemmed == "us" and word != "us" else stemmed

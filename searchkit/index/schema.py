@@ -13,7 +13,7 @@ from whoosh import columns, fields
 
 from ..analysis.analyzers import name_analyzer, surface_analyzer, text_analyzer
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: the Porter stemmer of analysis/porter.py
 INDEX_NAME = "articles"
 
 

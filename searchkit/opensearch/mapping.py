@@ -4,8 +4,8 @@ analysers and schema, and an Article as an OpenSearch document (and back).
 Text fields are analysed as close to analysis/analyzers.py as OpenSearch's built-in
 analysis allows: the same word pattern, possessive, lower case, the same stop list
 (deleted by a character filter before tokenising, so that positions have no gaps, as
-Whoosh's StopFilter renumbers them) and a Porter stemmer (Lucene's porter_stem, which
-differs from Whoosh's on about 1.6% of tokens; docs/scale-out.md). No client here.
+Whoosh's StopFilter renumbers them) and a Porter stemmer (Lucene's porter_stem, the
+algorithm analysis/porter.py implements; docs/scale-out.md). No client here.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import hashlib
 from ..analysis.analyzers import STOP_WORDS, WORD_PATTERN
 from ..models import Article, Entity
 
-OS_SCHEMA_VERSION = 1
+OS_SCHEMA_VERSION = 2  # 2: the title's own BM25 b
 DATE_FORMAT = "yyyy-MM-dd"
 
 TEXT_FIELDS = ("title", "body")  # sk_text: stemmed, ranked
@@ -59,19 +59,21 @@ def analysis_settings() -> dict:
 
 
 def similarity_settings() -> dict:
-    """BM25 with search/scoring.py's k1 and b."""
-    from ..search.scoring import B, K1
+    """BM25 with search/scoring.py's k1 and b, and its b for the title."""
+    from ..search.scoring import B, K1, TITLE_B
 
-    return {"sk_bm25": {"type": "BM25", "k1": K1, "b": B}}
+    return {"sk_bm25": {"type": "BM25", "k1": K1, "b": B},
+            "sk_bm25_title": {"type": "BM25", "k1": K1, "b": TITLE_B}}
 
 
-def _text(analyzer: str) -> dict:
-    return {"type": "text", "analyzer": analyzer, "similarity": "sk_bm25"}
+def _text(analyzer: str, similarity: str = "sk_bm25") -> dict:
+    return {"type": "text", "analyzer": analyzer, "similarity": similarity}
 
 
 def properties() -> dict:
     fields: dict = {name: {"type": "keyword"} for name in KEYWORD_FIELDS}
-    fields.update({name: _text("sk_text") for name in TEXT_FIELDS})
+    fields.update({name: _text("sk_text", "sk_bm25_title" if name == "title" else "sk_bm25")
+                   for name in TEXT_FIELDS})
     fields.update({name: {**_text("sk_name"), "fields": {RAW: {"type": "keyword"}}} for name in NAME_FIELDS})
     fields.update({
         "display_title": {"type": "keyword", "index": False, "doc_values": False},

@@ -29,7 +29,7 @@ from ..index.schema import QUERY_FIELDS, F
 from .rewrite import NearPlugin
 
 DEFAULT_FIELDS = (F.TITLE, F.BODY)
-FIELD_BOOSTS = {F.TITLE: 0.3, F.BODY: 1.0}  # body holds the title too: see docs/ranking.md
+FIELD_BOOSTS = {F.TITLE: 0.5, F.BODY: 1.0}  # body holds the title too: see docs/ranking.md
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _SENTENCE_END = re.compile(r"[.!?;]+(?=\s|$)")
