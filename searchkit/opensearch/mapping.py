@@ -28,9 +28,11 @@ RAW = "raw"  # the keyword subfield of a name field (facets)
 
 def _stop_pattern() -> str:
     """A stop word as a whole word, with its possessive: deleted before tokenising.
-    Longest first, so an alternative never stops at a shorter stop word's end."""
+    Longest first, so an alternative never stops at a shorter stop word's end. A word
+    after an apostrophe that follows a letter is a contraction's tail (`don't`), kept
+    with it as the tokenizer keeps it; after a quote (`'an exception'`) it is a word."""
     stops = "|".join(sorted(STOP_WORDS, key=lambda word: (-len(word), word)))
-    return rf"(?<![\w'’])(?:{stops})(?:['’]s)?(?![\w]|['’]\w)"
+    return rf"(?<!\w)(?<!\w['’])(?:{stops})(?:['’]s)?(?![\w]|['’]\w)"
 
 
 def analysis_settings() -> dict:
