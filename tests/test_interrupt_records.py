@@ -19,7 +19,7 @@ from test_interrupt import indexed_ids
 
 SEED = 20261203
 KILLS = 10
-RECORDS = 1500
+RECORDS = 4000  # with jobs of 40 and commits every 30: several seconds on an idle machine
 
 
 def write_dump(path: Path, rows: list[dict]) -> None:
@@ -50,13 +50,13 @@ def test_kills_during_record_mode_lose_and_double_nothing(tmp_path):
     kills = 0
     for attempt in range(KILLS):
         if attempt == KILLS // 2:  # from here on, a sync: appended, changed and removed records
-            rows = rows[:700] + rows[730:] + [{"id": f"new{n}", "text": f"commonword new {n}"}
+            rows = rows[:1700] + rows[1730:] + [{"id": f"new{n}", "text": f"commonword new {n}"}
                                               for n in range(200)]
             for row in rng.sample(rows, 50):
                 row["text"] += " changed"
             write_dump(dump, rows)
         process = run_index(dump, index)
-        time.sleep(rng.uniform(0.5, 2.5))
+        time.sleep(rng.uniform(0.4, 2.0))
         if process.poll() is None:
             os.killpg(process.pid, rng.choice((signal.SIGKILL, signal.SIGINT)))
             kills += 1
