@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 
 from .documents import document_from_stored
+from .record_sync import marker_of
 from .schema import F
 
 
@@ -59,11 +60,8 @@ class IdRepeats:
 
 
 def _record_number(file_value: bytes) -> int:
-    parts = file_value.decode("utf-8").split("\x00")
-    try:
-        return int(parts[2].removesuffix(":p").rpartition(":")[2])
-    except (IndexError, ValueError):
-        return 0
+    number = marker_of(file_value)[0].rpartition(":")[2]
+    return int(number) if number.isdigit() else 0
 
 
 def fallback_id(kind: str, rel: str, article_id: str, number: int) -> str:
@@ -80,8 +78,8 @@ def resolve_repeats(writer, candidates: dict[str, tuple[object, set[str]]]) -> l
     with writer.searcher() as searcher:
         if searcher.doc_count_all() == 0:
             return warnings
-        column = searcher.reader().column_reader(F.FILE)
         reader = searcher.reader()
+        column, entities = reader.column_reader(F.FILE), reader.column_reader(F.ENTITIES)
 
         def of_file(article_id: str, prefix: bytes) -> list[int]:
             """The live articles of one file with this id (most ids are in one article)."""
@@ -109,9 +107,8 @@ def resolve_repeats(writer, candidates: dict[str, tuple[object, set[str]]]) -> l
                     taken.add(chosen)
                     stored = dict(searcher.stored_fields(docnum))
                     stored[F.ID] = chosen
-                    entities = searcher.reader().column_reader(F.ENTITIES)[docnum]
                     writer.delete_document(docnum)
-                    writer.add_document(**document_from_stored(stored, column[docnum], entities))
+                    writer.add_document(**document_from_stored(stored, column[docnum], entities[docnum]))
                     unit = "line" if source.kind == "jsonl" else "row"
                     warnings.append(f"{path}: {unit} {number}: the id {article_id!r} was used already "
                                     f"({unit} {first}); indexed as {chosen!r}")

@@ -76,6 +76,15 @@ def record_key(digest: bytes, record: RawRecord) -> str:
     return f"{hashlib.sha1(digest + record.data).hexdigest()[:20]}:{record.number}"
 
 
+def marker_of(file_value: bytes) -> tuple[str, bool]:
+    """(`HASH:NUMBER`, positional) of an article's file column value; ("", False) for an
+    article indexed before record mode, which carries no marker."""
+    parts = file_value.decode("utf-8").split("\x00")
+    if len(parts) < 3:
+        return "", False
+    return parts[2].removesuffix(":p"), parts[2].endswith(":p")
+
+
 def is_positional(article_id: str, number: int) -> bool:
     """Whether an id is made from the record's position (`REL#12`, `REL#@12`, `REL#x@12`)."""
     return article_id.endswith((f"#{number}", f"@{number}"))
@@ -125,9 +134,8 @@ class IndexedRecords:
             return
         column = searcher.reader().column_reader(F.FILE)
         for docnum in searcher.document_numbers(**{F.PATH: path}):
-            parts = column[docnum].decode("utf-8").split("\x00")
-            key = parts[2].removesuffix(":p") if len(parts) >= 3 else ""
-            self.positional[key] = key != "" and parts[2].endswith(":p")
+            key, positional = marker_of(column[docnum])
+            self.positional[key] = positional
             self.docnums.setdefault(key, []).append(docnum)
 
     def ids(self, keys) -> frozenset[str]:
@@ -275,8 +283,7 @@ def delete_replaced(writer, path: str, ids, matcher: _Matcher) -> int:
                 value = column[docnum]
                 if not value.startswith(prefix):
                     continue
-                parts = value.decode("utf-8").split("\x00")
-                key = parts[2].removesuffix(":p") if len(parts) >= 3 else ""
+                key = marker_of(value)[0]
                 if key in matcher.old and key not in matcher.used:
                     writer.delete_document(docnum)
                     deleted += 1
@@ -293,9 +300,7 @@ def delete_markers(writer, path: str, stale: frozenset[str]) -> int:
             return 0
         column = searcher.reader().column_reader(F.FILE)
         for docnum in searcher.document_numbers(**{F.PATH: path}):
-            parts = column[docnum].decode("utf-8").split("\x00")
-            key = parts[2].removesuffix(":p") if len(parts) >= 3 else ""
-            if key in stale:
+            if marker_of(column[docnum])[0] in stale:
                 writer.delete_document(docnum)
                 deleted += 1
     return deleted

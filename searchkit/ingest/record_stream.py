@@ -30,7 +30,6 @@ from dataclasses import dataclass
 
 from ..errors import ArticleParseError
 from ..models import Failure
-from .columns import header_columns
 from .compressed import iter_expanded
 from .delimited import FIELD_LIMIT, guess_delimiter
 from .discover import Source
@@ -215,6 +214,3 @@ def _csv_records(source: Source, lines, row: int, layout: Layout) -> Iterator[Ra
         yield Damage(source.path, f"row {row} (line {start_line}): a quote opened in this row never "
                                    "closes; the rest of the file is not read")
 
-
-def layout_columns(layout: Layout, fields) -> dict[str, int]:
-    return header_columns(list(layout.header), fields)
