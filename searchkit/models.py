@@ -134,6 +134,7 @@ class Results:
     warnings: tuple[str, ...] = ()
     facets: tuple[Facet, ...] = ()
     suggestion: str | None = None
+    more: bool | None = None  # a later page has hits (known when copies fold: they shorten the list)
 
     def __len__(self) -> int:
         return len(self.hits)
@@ -143,7 +144,12 @@ class Results:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.limit)) if self.limit else 1
+        """Pages of hits: this one when no later page has any (copies folded), else one per
+        `limit` matches (folded copies may leave the last of those empty)."""
+        counted = max(1, -(-self.total // self.limit)) if self.limit else 1
+        if self.more is False and self.hits:
+            return self.page
+        return max(counted, self.page + 1) if self.more else counted
 
 
 @dataclass(frozen=True)

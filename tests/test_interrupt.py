@@ -96,7 +96,7 @@ def indexed_ids(index: Path) -> list[str]:
     if not index_exists(index):
         return []
     with searchkit.open_index(index) as ix:
-        results = ix.search("commonword", limit=10_000)
+        results = ix.search("commonword", limit=10_000, group=False)  # every article, copies too
         assert results.total == len(results.hits)
         return sorted(hit.id for hit in results.hits)
 

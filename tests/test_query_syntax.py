@@ -132,9 +132,10 @@ def test_plain_mode_counts_a_repeated_word_more_across_sentences_than_within_one
 
 
 def test_plain_mode_ranks_by_the_repeated_word(tmp_path):
-    filler = " ".join(f"filler{i}" for i in range(20))
-    rows = [{"id": "reactor", "title": "Plant", "text": f"The reactor reactor budget. {filler}"},
-            {"id": "budget", "title": "Plant", "text": f"The budget budget reactor. {filler}"}]
+    def filler(word):  # as long in both articles, different words: they are not copies of each other
+        return " ".join(f"{word}{i}" for i in range(20))
+    rows = [{"id": "reactor", "title": "Plant", "text": f"The reactor reactor budget. {filler('alpha')}"},
+            {"id": "budget", "title": "Plant", "text": f"The budget budget reactor. {filler('gamma')}"}]
     (tmp_path / "docs.jsonl").write_text("\n".join(json.dumps(row) for row in rows) + "\n")
     searchkit.index_folder([tmp_path / "docs.jsonl"], tmp_path / "ix")
     with searchkit.open_index(tmp_path / "ix") as index:

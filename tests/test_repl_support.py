@@ -28,10 +28,26 @@ SEED_TEXTS = {
         "officials said.\n"
     ),
 }
+# Twelve stories of one kind, each with news of its own (one template alone would make
+# them copies of each other, which searches fold into one hit).
+WEEKLY_NEWS = (
+    "Refiners in Texas bought more crude than expected while shipping rates fell sharply",
+    "A cold spell across northern Europe lifted demand for heating fuel and diesel",
+    "Chinese importers slowed purchases after port congestion delayed several large tankers",
+    "Hedge funds cut their bets on higher prices for a third straight session",
+    "Saudi officials hinted that production quotas could be revisited at the spring meeting",
+    "Pipeline repairs in Canada kept thousands of barrels a day off the market",
+    "Indian buyers signed long contracts with African producers at a steep discount",
+    "Warm weather in America reduced gasoline stocks less than forecasters had predicted",
+    "Insurers raised premiums for tankers crossing the Gulf after a reported drone sighting",
+    "Brazilian offshore fields reached record output thanks to two new platforms",
+    "Russian exporters rerouted cargoes through Turkish ports to avoid fresh sanctions",
+    "Venezuelan supply recovered slowly as power cuts hit the main upgrading plants",
+)
 JSONL_ROWS = [
     {"id": f"econ-{n}", "title": f"Oil prices move in week {n}", "date": f"2020-0{1 + n % 9}-1{n % 10}",
      "text": f"NEW YORK: Oil prices changed in week {n} as traders watched Afghanistan and Opec. "
-             "Analysts said markets were calm."}
+             f"{WEEKLY_NEWS[n - 1]}, analysts said."}
     for n in range(1, 13)
 ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..analysis.sketch import make_sketch
 from ..models import Article, Entity
 from .schema import NAME_SEPARATOR, F, day_number
 
@@ -65,6 +66,7 @@ def article_document(article: Article, file_hash: str, entities: list[Entity]) -
         F.TITLE: article.title,
         F.BODY: article.body,
         F.ENTITIES: encode_entities(entities),
+        F.SKETCH: make_sketch("" if article.title_derived else article.title, article.body),
         F.TITLE_DERIVED: article.title_derived,
     }
     optional = {
@@ -100,6 +102,7 @@ def document_from_stored(stored: dict, file_value: bytes, entities: bytes) -> di
     doc[F.FILE] = file_value
     doc[F.ENTITIES] = entities
     title, body = stored.get(F.TITLE) or "", stored.get(F.BODY) or ""
+    doc[F.SKETCH] = make_sketch("" if stored.get(F.TITLE_DERIVED) else title, body)
     if stored.get(F.TITLE_DERIVED):
         doc[F.TITLE] = ""
         doc["_stored_" + F.TITLE] = title

@@ -12,8 +12,9 @@ import re
 from whoosh import columns, fields
 
 from ..analysis.analyzers import name_analyzer, surface_analyzer, text_analyzer
+from ..analysis.sketch import NO_SKETCH, SIZE as SKETCH_SIZE
 
-SCHEMA_VERSION = 3  # 3: the Porter stemmer of analysis/porter.py
+SCHEMA_VERSION = 4  # 3: the Porter stemmer of analysis/porter.py; 4: the sketch column
 INDEX_NAME = "articles"
 
 
@@ -36,6 +37,7 @@ class F:
     URL = "url"
     SOURCE = "source"
     ENTITIES = "entities"  # column: the entities of an article, for facets
+    SKETCH = "sketch"  # column: the article's near-duplicate sketch (analysis/sketch.py)
     TITLE_DERIVED = "title_derived"
 
 
@@ -139,6 +141,7 @@ def build_schema(stem: bool = True) -> fields.Schema:
             F.URL: fields.ID(stored=True),
             F.SOURCE: fields.TEXT(analyzer=names, stored=True),
             F.ENTITIES: fields.COLUMN(columns.VarBytesColumn()),
+            F.SKETCH: fields.COLUMN(columns.FixedBytesColumn(SKETCH_SIZE, default=NO_SKETCH)),
             F.TITLE_DERIVED: fields.STORED(),
         }
     )

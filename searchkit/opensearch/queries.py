@@ -9,7 +9,7 @@ code, run on what the cluster returns.
 from __future__ import annotations
 
 from ..models import Facet, IndexStats, Results
-from ..search.duplicates import LOOKAHEAD, group_duplicates
+from ..search.duplicates import LOOKAHEAD, group_duplicates, text_sketch
 from ..search.facets import build_timeline_counts
 from ..search.query import DEFAULT_OPERATOR
 from ..search.related import entity_query
@@ -57,6 +57,28 @@ def _terms(tree, snippets: bool):
     return lambda body: highlight_terms(tree, body)
 
 
+def _sketch(source: dict):
+    """An article's near-duplicate sketch, made from its text as the embedded index makes it."""
+    body = source.get("body", "")
+    return text_sketch(source.get("title", ""), body[source.get("body_offset", 0):])
+
+
+def _hits_on_demand(ix, body: dict, query: dict, found: dict):
+    """The hits found, then the following ones, fetched only when grouping asks for
+    them (a page of many copies folds more than the first window holds)."""
+    hits = found["hits"]["hits"]
+    yield from hits
+    start, size = len(hits), body["size"]
+    total = min(found["hits"]["total"]["value"], MAX_WINDOW)
+    while hits and start < total:
+        size = min(size * 4, total - start)
+        more = {key: value for key, value in body.items() if key != "aggs"}
+        hits = ix._search({**more, "query": query, "from": start, "size": size,
+                           "track_total_hits": False})["hits"]["hits"]
+        yield from hits
+        start += len(hits)
+
+
 def run_search(ix, shown: str, text: str, limit: int, page: int, sort: str, syntax: bool, facets: int,
                snippets: bool, today, recency: float, operator: str | None, group: bool) -> Results:
     parsed = _parse(text, syntax, today, operator)
@@ -76,11 +98,14 @@ def run_search(ix, shown: str, text: str, limit: int, page: int, sort: str, synt
             found, tree, query = retry, parsed.fallback, fallback
             warnings.append(FALLBACK_WARNING)
     terms = _terms(tree, snippets)
-    items = [(hit["_source"], hit.get("_score")) for hit in found["hits"]["hits"]]
     first = (page - 1) * limit
     if group:
-        grouped = group_duplicates(iter(items), lambda item: item[0].get("body", ""), needed=first + limit)
+        items = ((hit["_source"], hit.get("_score")) for hit in _hits_on_demand(ix, body, query, found))
+        grouped = group_duplicates(items, lambda item: _sketch(item[0]), needed=first + limit + 1)
+        more = len(grouped) > first + limit
     else:
+        more = None
+        items = [(hit["_source"], hit.get("_score")) for hit in found["hits"]["hits"]]
         grouped = [(item, []) for item in items[:first + limit]]
     hits = []
     for rank, ((source, score), folded) in enumerate(grouped[first:first + limit], start=first + 1):
@@ -99,7 +124,7 @@ def run_search(ix, shown: str, text: str, limit: int, page: int, sort: str, synt
 
         suggestion = suggest_query(ix, shown)
     return Results(query=shown, total=total, hits=tuple(hits), page=page, limit=limit, sort=sort,
-                   warnings=tuple(warnings), facets=facet_values, suggestion=suggestion)
+                   warnings=tuple(warnings), facets=facet_values, suggestion=suggestion, more=more)
 
 
 def iter_hits(ix, text: str, sort: str, syntax: bool, today, recency: float, snippets: bool):

@@ -17,7 +17,7 @@ from ..errors import ArticleNotFound
 from ..index.schema import NAME_SEPARATOR, F, number_day
 from ..models import FullArticle, Hit, IndexStats, Results, TimelineBucket
 from .facets import article_days, build_timeline, count_entities, index_merges
-from .duplicates import LOOKAHEAD, group_duplicates
+from .duplicates import LOOKAHEAD, group_duplicates, stored_sketches, text_sketch
 from .evaluate import matching_docs
 from . import limits
 from .limits import cap_expansions, score_all
@@ -126,25 +126,47 @@ def _day_numbers(reader):
     return lambda docnum: 0 if days[docnum] == missing else days[docnum]
 
 
-def _page_hits(searcher, ranked, page: int, limit: int, terms, group: bool) -> tuple[Hit, ...]:
-    """The page's hits; with `group`, near-duplicates fold into their best-ranked copy."""
+def _ranked_lazily(searcher, scores: dict[int, float], window: int, sort: str):
+    """The (docnum, score) pairs in rank order, the best `window` first and the rest
+    only when asked for (a page of many copies folds more than a window holds)."""
+    if sort == "date":  # sorted whole in any case
+        yield from _ranked(searcher, scores, None, sort)
+        return
+    done = 0
+    while True:
+        ranked = _ranked(searcher, scores, window, sort)
+        yield from ranked[done:]
+        if len(ranked) < window:
+            return
+        done, window = len(ranked), window * 4
+
+
+def _page_hits(searcher, ranked, page: int, limit: int, terms, group: bool) -> tuple[tuple[Hit, ...], bool | None]:
+    """The page's hits, and whether a later page has any (None: not known); with `group`,
+    near-duplicates fold into their best-ranked copy."""
     from dataclasses import replace
 
     stored_fields = searcher.stored_fields
     first = (page - 1) * limit
-    window = ((stored_fields(docnum), score) for docnum, score in ranked)
+    more = None
     if group:
-        grouped = group_duplicates(window, lambda item: item[0].get(F.BODY, ""), needed=first + limit)
+        sketch_of = stored_sketches(searcher.reader())
+        if sketch_of is None:  # an index without the column: sketches made from the text
+            def sketch_of(docnum, fields=stored_fields):
+                stored = fields(docnum)
+                return text_sketch(stored.get(F.TITLE, ""), stored.get(F.BODY, ""))
+        grouped = group_duplicates(ranked, lambda item: sketch_of(item[0]), needed=first + limit + 1)
+        more = len(grouped) > first + limit
     else:
-        grouped = [(item, []) for item in itertools.islice(window, first + limit)]
+        grouped = [(item, []) for item in itertools.islice(ranked, first + limit)]
     hits = []
-    for rank, ((stored, score), folded) in enumerate(grouped[first:first + limit], start=first + 1):
-        hit = _hit(stored, score, rank, terms)
+    for rank, ((docnum, score), folded) in enumerate(grouped[first:first + limit], start=first + 1):
+        hit = _hit(stored_fields(docnum), score, rank, terms)
         if folded:
-            ids = tuple(item[0].get(F.ID, "") for item in folded)
+            ids = tuple(stored_fields(item[0]).get(F.ID, "") for item in folded)
             hit = replace(hit, duplicates=len(ids), duplicate_ids=ids)
         hits.append(hit)
-    return tuple(hits)
+    return tuple(hits), more
 
 
 FALLBACK_WARNING = "no article has all the words; showing articles with any of them"
@@ -177,12 +199,13 @@ def run_search(ix, text: str, limit: int = 10, page: int = 1, sort: str = "relev
     scoring.Recency); `group` folds near-duplicates into "+N similar"."""
     parsed = parse_query(text, ix.schema, syntax=syntax, today=today, operator=operator)
     limit, page = max(1, int(limit)), max(1, int(page))
-    # With grouping, room for pages of copies; group_duplicates reads only what it needs.
+    # With grouping, room for pages of copies (more is ranked when they need it).
     window = page * limit * (4 if group else 1) + (LOOKAHEAD if group else 0)
     with ix.searcher(weighting=weighting(_recency(recency, today))) as searcher:
         q, scores, warnings = _collect(searcher, parsed)
         terms = _highlight_terms(q, searcher.reader()) if snippets else None
-        hits = _page_hits(searcher, _ranked(searcher, scores, window, sort), page, limit, terms, group)
+        hits, more = _page_hits(searcher, _ranked_lazily(searcher, scores, window, sort), page, limit, terms,
+                                group)
         facet_values = ()
         if facets:
             reader = searcher.reader()
@@ -193,7 +216,7 @@ def run_search(ix, text: str, limit: int = 10, page: int = 1, sort: str = "relev
         return Results(
             query=text, total=len(scores), hits=hits, page=page, limit=limit, sort=sort,
             warnings=tuple(parsed.warnings) + tuple(warnings), facets=facet_values,
-            suggestion=suggestion,
+            suggestion=suggestion, more=more,
         )
 
 

@@ -1,0 +1,158 @@
+"""Near-duplicate folding at scale: sketches stored at index time, pages of many copies.
+
+Stories are real Wikinews articles from seeds/; their copies are made by the speed
+benchmark's own perturbation (about 3% of the words dropped and 2% swapped with a neighbour)."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+from difflib import SequenceMatcher
+
+import pytest
+
+import searchkit
+from conftest import ROOT
+from searchkit.analysis.sketch import NO_SKETCH, make_sketch, read_sketch, resemblance
+from searchkit.search.duplicates import SIMILARITY
+from speed_corpus import perturb  # benchmarks/ is on pytest's pythonpath: the benchmark's own copies
+
+STORIES, COPIES = 14, 9
+
+
+def word_similarity(a: str, b: str) -> float:
+    return SequenceMatcher(None, a.lower().split(), b.lower().split(), autojunk=False).ratio()
+
+
+def seed_stories(count: int) -> list[dict]:
+    """Wikinews articles of 80 words or more, none a version of another (Wikinews has a few
+    stories filed twice, which are copies in truth: word-sequence similarity 0.5 or more)."""
+    rows = []
+    for path in sorted((ROOT / "seeds").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            if len(row.get("text", "").split()) >= 80 and all(
+                    word_similarity(row["text"], kept["text"]) < 0.5 for kept in rows):
+                rows.append(row)
+            if len(rows) == count:
+                return rows
+    raise AssertionError(f"seeds/ has fewer than {count} distinct stories")
+
+
+@pytest.fixture(scope="module")
+def copies_index(tmp_path_factory):
+    root = tmp_path_factory.mktemp("copies")
+    rng = random.Random(16)
+    stories = seed_stories(STORIES)
+    with open(root / "copies.jsonl", "w", encoding="utf-8") as out:
+        for number, story in enumerate(stories):
+            for copy in range(COPIES):
+                text = story["text"] if copy == 0 else perturb(story["text"], rng)
+                row = {"id": f"s{number}-c{copy}", "title": story.get("title", ""), "text": text,
+                       "date": story.get("date")}
+                out.write(json.dumps(row) + "\n")
+    searchkit.index_folder([root / "copies.jsonl"], root / "ix")
+    return root / "ix", stories
+
+
+def story_of(article_id: str) -> str:
+    return article_id.split("-")[0]
+
+
+def test_two_versions_of_one_story_fold_and_distinct_stories_do_not():
+    """Wikinews filed the WorldCom verdict twice, reworded; the seeds' other stories are distinct."""
+    rows = {}
+    for path in sorted((ROOT / "seeds").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            rows[row["id"]] = row
+    first, second = rows["wikinews-5833"], rows["wikinews-5834"]
+    assert resemblance(read_sketch(make_sketch(first["title"], first["text"])),
+                       read_sketch(make_sketch(second["title"], second["text"]))) >= SIMILARITY
+
+
+def test_copies_of_a_story_resemble_each_other_and_distinct_stories_do_not():
+    rng = random.Random(3)
+    stories = seed_stories(STORIES)
+    for story in stories:
+        original = read_sketch(make_sketch(story.get("title", ""), story["text"]))
+        copy = read_sketch(make_sketch(story.get("title", ""), perturb(story["text"], rng)))
+        assert resemblance(original, copy) >= SIMILARITY
+        assert resemblance(original, original) == 1.0
+    sketches = [read_sketch(make_sketch(s.get("title", ""), s["text"])) for s in stories]
+    for a in range(len(sketches)):
+        for b in range(a + 1, len(sketches)):
+            assert resemblance(sketches[a], sketches[b]) < SIMILARITY, (stories[a]["id"], stories[b]["id"])
+
+
+def test_a_short_text_has_no_sketch_and_word_order_counts():
+    assert make_sketch("Plant", "The reactor budget is late.") == NO_SKETCH
+    assert read_sketch(NO_SKETCH) is None
+    words = ("officials said the new reactor would cost far more than the budget allowed and that "
+             "the opening would be delayed by at least two years because of the inquiry").split()
+    forward = read_sketch(make_sketch("", " ".join(words)))
+    shuffled = words[:]
+    random.Random(5).shuffle(shuffled)
+    backward = read_sketch(make_sketch("", " ".join(shuffled)))
+    assert resemblance(forward, backward) < SIMILARITY  # the same words in another order
+
+
+def test_a_sketch_is_the_same_in_another_process():
+    """Sketches are stored: a process with another hash seed must make the same bytes."""
+    story = seed_stories(1)[0]
+    here = make_sketch(story.get("title", ""), story["text"])
+    code = ("import json,sys; from searchkit.analysis.sketch import make_sketch; "
+            "s=json.loads(sys.stdin.read()); sys.stdout.write(make_sketch(s['t'], s['b']).hex())")
+    there = subprocess.run([sys.executable, "-c", code], input=json.dumps({"t": story.get("title", ""), "b": story["text"]}),
+                           capture_output=True, text=True, check=True, env={"PYTHONHASHSEED": "12345", "PATH": "",
+                                                                             "PYTHONPATH": str(ROOT)}).stdout
+    assert bytes.fromhex(there) == here
+
+
+def test_a_page_of_many_copies_shows_each_story_once_with_its_copies_folded(copies_index):
+    index_dir, _ = copies_index
+    with searchkit.open_index(index_dir) as ix:
+        results = ix.search("NOT zebra", limit=10)
+        flat = ix.search("NOT zebra", limit=10, group=False)
+    assert results.total == flat.total == STORIES * COPIES
+    shown = [story_of(hit.id) for hit in results.hits]
+    assert len(shown) == 10 and len(set(shown)) == 10  # ten stories, not ten copies of one
+    assert len({story_of(hit.id) for hit in flat.hits}) < 10  # ungrouped, copies crowd the page
+    for hit in results.hits:
+        assert {story_of(i) for i in hit.duplicate_ids} == {story_of(hit.id)}
+        assert hit.duplicates == COPIES - 1  # every copy folded, though they need more than a window
+
+
+def test_the_second_page_continues_with_other_stories(copies_index):
+    index_dir, _ = copies_index
+    with searchkit.open_index(index_dir) as ix:
+        first = ix.search("NOT zebra", limit=5)
+        second = ix.search("NOT zebra", limit=5, page=2)
+    first_stories = {story_of(hit.id) for hit in first.hits}
+    second_stories = [story_of(hit.id) for hit in second.hits]
+    assert len(second_stories) == 5 and not first_stories & set(second_stories)
+    assert all(hit.duplicates == COPIES - 1 for hit in second.hits)
+
+
+def test_copies_fold_the_same_after_a_merge_and_when_sorted_by_date(copies_index):
+    index_dir, _ = copies_index
+    with searchkit.open_index(index_dir) as ix:
+        before = [(h.id, h.duplicate_ids) for h in ix.search("NOT zebra").hits]
+        by_date = ix.search("NOT zebra", sort="date")
+        ix.optimize()
+        after = [(h.id, h.duplicate_ids) for h in ix.search("NOT zebra").hits]
+    assert after == before
+    assert len({story_of(hit.id) for hit in by_date.hits}) == len(by_date.hits)
+
+
+def test_the_page_after_the_last_story_is_known_to_be_the_last(copies_index):
+    index_dir, _ = copies_index
+    with searchkit.open_index(index_dir) as ix:
+        first = ix.search("NOT zebra", limit=10)
+        last = ix.search("NOT zebra", limit=10, page=2)
+        flat = ix.search("NOT zebra", limit=10, page=2, group=False)
+    assert first.more is True and first.pages >= 2
+    assert len(last.hits) == STORIES - 10 and last.more is False and last.pages == 2  # not 13 pages of copies
+    assert flat.more is None and flat.pages == -(-STORIES * COPIES // 10)
