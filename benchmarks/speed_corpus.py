@@ -34,7 +34,7 @@ class Corpus:
     sample: list[dict] = field(default_factory=list)  # rows the query set is drawn from
 
 
-def _perturb(text: str, rng: random.Random) -> str:
+def perturb(text: str, rng: random.Random) -> str:
     """Drop about 3% of the words and swap about 2% of neighbouring pairs."""
     words = text.split(" ")
     out: list[str] = []
@@ -61,7 +61,7 @@ def _reuters_rows(copies: int, limit: int | None, data_dir=None):
                    "dateline": story.dateline.strip(), "text": text}
             if copy:
                 row["id"] += f"-copy{copy}"
-                row["text"] = _perturb(text, rng)
+                row["text"] = perturb(text, rng)
             yield row
 
 

@@ -46,16 +46,23 @@ def segment_count(index_dir: Path) -> int:
 
 
 def flooded_pages(ix, queries, most: int = 2) -> dict:
-    """First pages (with hits) that show more than `most` copies of one story."""
-    flooded = pages = 0
+    """First pages (with hits) that show more than `most` copies of one story; and the folds
+    on them: how many folded articles are copies of the hit they fold into (precision), and
+    how many copies still show as hits of their own beside their story's first hit."""
+    flooded = pages = folded = true_folds = shown_apart = 0
     for query in queries:
         hits = ix.search(query.text, limit=10).hits
         if not hits:
             continue
         pages += 1
-        if max(Counter(story_of(hit.id) for hit in hits).values()) > most:
-            flooded += 1
-    return {"flooded": flooded, "pages": pages}
+        shown = Counter(story_of(hit.id) for hit in hits)
+        flooded += max(shown.values()) > most
+        shown_apart += sum(shown.values()) - len(shown)
+        for hit in hits:
+            folded += len(hit.duplicate_ids)
+            true_folds += sum(story_of(other) == story_of(hit.id) for other in hit.duplicate_ids)
+    return {"flooded": flooded, "pages": pages, "folded": folded, "true_folds": true_folds,
+            "copies_shown_apart": shown_apart}
 
 
 def time_search(index_dir: Path, queries, rounds: int) -> tuple[dict, dict]:
@@ -65,7 +72,10 @@ def time_search(index_dir: Path, queries, rounds: int) -> tuple[dict, dict]:
     ix = open_index(index_dir)
     timed = measure.time_queries(lambda q: ix.search(q.text, limit=10, facets=10 if q.facets else 0),
                                  queries, rounds)
+    ungrouped = measure.time_queries(lambda q: ix.search(q.text, limit=10, facets=10 if q.facets else 0,
+                                                         group=False), queries, rounds)
     pages = flooded_pages(ix, queries)
+    pages["ungrouped_p50"], pages["ungrouped_p95"] = ungrouped["p50"], ungrouped["p95"]
     ix.close()
     return timed, pages
 
@@ -92,10 +102,22 @@ def measure_size(corpus, work: Path, rounds: int, optimize: bool = False) -> dic
               "index_bytes": measure.folder_bytes(index_dir), "segments": segment_count(index_dir),
               "queries": timed, "query_count": len(queries), "duplicates": pages}
     print(f"  queries: p50 {timed['p50']:.2f} ms p95 {timed['p95']:.2f} ms; segments {result['segments']}; "
-          f"{pages['flooded']} of {pages['pages']} first pages with >2 copies", flush=True)
+          f"{pages['flooded']} of {pages['pages']} first pages with >2 copies; folds {pages['true_folds']} of "
+          f"{pages['folded']} true, {pages['copies_shown_apart']} copies shown apart; without grouping p50 "
+          f"{pages['ungrouped_p50']:.2f} ms p95 {pages['ungrouped_p95']:.2f} ms", flush=True)
     if optimize:
         result["optimized"] = measure_optimize(index_dir, queries, rounds)
     return result
+
+
+def _folds(size: dict) -> str:
+    found = size["duplicates"]
+    return f"{found['true_folds']:,} of {found['folded']:,}" if "folded" in found else "–"
+
+
+def _ungrouped(size: dict) -> str:
+    found = size["duplicates"]
+    return f"{found['ungrouped_p50']:.2f} / {found['ungrouped_p95']:.2f}" if "ungrouped_p50" in found else "–"
 
 
 def _row(figure: str, one: str, big: str, ratio: str) -> str:
@@ -122,6 +144,10 @@ def render(report: dict) -> str:
         ("first pages with >2 copies of one story",
          f"{one['duplicates']['flooded']} of {one['duplicates']['pages']}",
          f"{big['duplicates']['flooded']} of {big['duplicates']['pages']}", ""),
+        ("first pages' folds that are copies of their hit", _folds(one), _folds(big), ""),
+        ("copies shown as hits of their own (first pages)", str(one["duplicates"].get("copies_shown_apart", "–")),
+         str(big["duplicates"].get("copies_shown_apart", "–")), ""),
+        ("query p50 / p95 without grouping (ms)", _ungrouped(one), _ungrouped(big), ""),
     ]
     optimized = big.get("optimized")
     if optimized:
