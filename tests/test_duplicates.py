@@ -87,9 +87,17 @@ def test_copies_of_a_story_resemble_each_other_and_distinct_stories_do_not():
             assert resemblance(sketches[a], sketches[b]) < SIMILARITY, (stories[a]["id"], stories[b]["id"])
 
 
-def test_a_short_text_has_no_sketch_and_word_order_counts():
-    assert make_sketch("Plant", "The reactor budget is late.") == NO_SKETCH
-    assert read_sketch(NO_SKETCH) is None
+def test_a_short_report_differs_by_its_numbers_and_word_order_counts():
+    assert make_sketch("Plant", "Reactor late.") == NO_SKETCH and read_sketch(NO_SKETCH) is None
+
+    def report(tonnes):  # Reuters filed many one-line reports of one template
+        text = f"U.S. EXPORTERS REPORT {tonnes} TONNES CORN SWITCHED FROM UNKNOWN TO USSR FOR 1986/87"
+        return read_sketch(make_sketch(text, text))
+
+    assert resemblance(report("350,000"), report("200,000")) < SIMILARITY  # two reports
+    dropped = "U.S. EXPORTERS REPORT 350,000 TONNES CORN SWITCHED FROM UNKNOWN TO USSR FOR"
+    copy = read_sketch(make_sketch(dropped, dropped))
+    assert resemblance(report("350,000"), copy) >= SIMILARITY  # a copy that lost a number
     words = ("officials said the new reactor would cost far more than the budget allowed and that "
              "the opening would be delayed by at least two years because of the inquiry").split()
     forward = read_sketch(make_sketch("", " ".join(words)))
