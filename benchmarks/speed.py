@@ -114,9 +114,9 @@ def _scale(args) -> int:
 
     if args.work:
         Path(args.work).mkdir(parents=True, exist_ok=True)
-        return speed_scale.run(args.scale, Path(args.work), Path(args.out))
+        return speed_scale.run(args.scale, Path(args.work), Path(args.out), optimize=not args.no_optimize)
     with tempfile.TemporaryDirectory(prefix="searchkit-scale-") as tmp:
-        return speed_scale.run(args.scale, Path(tmp), Path(args.out))
+        return speed_scale.run(args.scale, Path(tmp), Path(args.out), optimize=not args.no_optimize)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -126,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=int, metavar="N",
                         help="instead: Reuters 1x against Nx copies, searchkit only, with growth ratios")
     parser.add_argument("--work", metavar="DIR", help="with --scale: keep the corpora and indexes in DIR")
+    parser.add_argument("--no-optimize", action="store_true",
+                        help="with --scale: leave out the merge into one segment and the queries after it")
     args = parser.parse_args(argv)
     if args.scale:
         return _scale(args)

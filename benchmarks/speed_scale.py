@@ -10,8 +10,9 @@ pages show more than 2 copies of one story (copies are the corpus's own: the
 same Reuters NEWID, see speed_corpus.py). The Nx column comes with its growth
 ratio over 1x. Then the Nx index is merged into one segment (`searchkit
 optimize`, timed with its peak RSS) and the queries run again. The plain Whoosh baseline is left out: at 25x it takes longer
-than everything else together. Writes benchmarks/results/speed-scale.md and
-speed-scale.json.
+than everything else together. `--no-optimize` leaves out the merge (the 100x
+run: the merge alone would take hours). Writes benchmarks/results/speed-scale-N.md
+and speed-scale-N.json.
 """
 
 from __future__ import annotations
@@ -175,7 +176,7 @@ def render(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def run(scale: int, tmp: Path, out: Path, rounds: int = 3) -> int:
+def run(scale: int, tmp: Path, out: Path, rounds: int = 3, optimize: bool = True) -> int:
     started = time.time()
     report = {"scale": scale, "sizes": {}}
     for copies in (1, scale):
@@ -183,11 +184,11 @@ def run(scale: int, tmp: Path, out: Path, rounds: int = 3) -> int:
         if corpus is None:
             print("reuters: skipped (../shared/data/reuters21578 is absent)")
             return 1
-        report["sizes"][str(copies)] = measure_size(corpus, tmp, rounds, optimize=copies == scale)
+        report["sizes"][str(copies)] = measure_size(corpus, tmp, rounds, optimize=optimize and copies == scale)
     report["seconds"] = time.time() - started
     out.mkdir(parents=True, exist_ok=True)
-    (out / "speed-scale.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    (out / f"speed-scale-{scale}.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
     markdown = render(report)
-    (out / "speed-scale.md").write_text(markdown, encoding="utf-8")
+    (out / f"speed-scale-{scale}.md").write_text(markdown, encoding="utf-8")
     print(markdown)
     return 0
