@@ -35,6 +35,7 @@ _PACK = struct.Struct(f"<{BINS}H")
 _ODD = 0x9E3779B97F4A7C15  # spreads a 32-bit CRC over 64 bits (multiplication mod 2**64)
 _MASK64 = (1 << 64) - 1
 _TITLE_SALT = 0x5EED
+KEY_BINS = 16  # filled bins through which candidate copies are looked up (copies share most)
 _NUMBER = re.compile(rb"\d+(?:[.,/]\d+)*")
 
 
@@ -81,14 +82,15 @@ class Sketch:
     __slots__ = ("bits", "empty", "numbers", "keys")
 
     def __init__(self, data: bytes) -> None:
-        values = _PACK.unpack(data)
         self.bits = int.from_bytes(data[:2 * FEATURE_BINS], "little")
-        self.empty = sum(1 << (16 * i) for i, value in enumerate(values[:FEATURE_BINS]) if value == EMPTY)
-        self.numbers = values[FEATURE_BINS]
-        self.keys = [(i, value) for i, value in enumerate(values[:FEATURE_BINS]) if value != EMPTY]
+        self.empty = _LOW_BITS & ~_nonzero_bins(self.bits ^ _ALL_EMPTY)  # bins equal to EMPTY
+        self.numbers = int.from_bytes(data[2 * FEATURE_BINS:], "little")
+        self.keys = [key for key in enumerate(_PACK_FEATURES.unpack_from(data)) if key[1] != EMPTY][:KEY_BINS]
 
 
 _LOW_BITS = sum(1 << (16 * i) for i in range(FEATURE_BINS))  # the lowest bit of every feature bin
+_ALL_EMPTY = _LOW_BITS * EMPTY
+_PACK_FEATURES = struct.Struct(f"<{FEATURE_BINS}H")
 
 
 def _nonzero_bins(value: int) -> int:

@@ -17,7 +17,6 @@ from ..analysis.sketch import read_sketch, resemblance
 SIMILARITY = 0.45
 LOOKAHEAD = 10  # items in a row that fold into no shown group before grouping stops
 MAX_SCAN = 2000  # items looked at in all, however many copies rank together
-_KEYS = 16  # bins through which candidate groups are found (copies share most bins)
 
 
 def group_duplicates(items, sketch_of, threshold: float = SIMILARITY, needed: int | None = None,
@@ -46,7 +45,7 @@ def group_duplicates(items, sketch_of, threshold: float = SIMILARITY, needed: in
                 quiet = 0 if into < needed else quiet + 1
             continue
         if sketch is not None:
-            for key in sketch.keys[:_KEYS]:
+            for key in sketch.keys:
                 by_bin.setdefault(key, []).append(len(groups))
         groups.append((item, [], sketch))
         if quiet is not None:
@@ -58,7 +57,7 @@ def group_duplicates(items, sketch_of, threshold: float = SIMILARITY, needed: in
 
 def _matching_group(sketch, groups, by_bin, threshold: float) -> int | None:
     """The first group whose kept article resembles `sketch` enough; None when none does."""
-    candidates = {g for key in sketch.keys[:_KEYS] for g in by_bin.get(key, ())}
+    candidates = {g for key in sketch.keys for g in by_bin.get(key, ())}
     for index in sorted(candidates):
         if resemblance(sketch, groups[index][2]) >= threshold:
             return index

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import os
 from collections import Counter
+from operator import itemgetter
 
 from whoosh import query as wq
 
@@ -23,7 +24,7 @@ from . import limits
 from .limits import cap_expansions, score_all
 from .query import DEFAULT_OPERATOR, parse_query
 from .readers import cached_column, unsigned_numbers
-from .score_maps import window_floor
+from .score_maps import window_threshold
 from .suggest import SUGGEST_BELOW, suggest_query
 from .snippets import make_snippet
 
@@ -106,12 +107,13 @@ def _ranked(searcher, scores: dict[int, float], window: int | None, sort: str) -
         return sorted(scores.items(), key=lambda item: (-day(item[0]), -item[1], item[0]))[:window]
     if window is not None and window < len(scores):
         values = list(scores.values())
-        floor = window_floor(values, window)  # at most the window-th best: the sort below cuts exactly
+        floor = window_threshold(values, window)  # the window-th best: ties with it are kept too
         kept = list(itertools.compress(scores, map(floor.__le__, values)))
         items = list(zip(kept, map(scores.__getitem__, kept)))
     else:
         items = list(scores.items())
-    items.sort(key=lambda item: (-item[1], item[0]))
+    items.sort(key=itemgetter(0))  # then by score, best first: a stable sort keeps ties in docnum order
+    items.sort(key=itemgetter(1), reverse=True)
     return items[:window]
 
 
@@ -138,7 +140,7 @@ def _ranked_lazily(searcher, scores: dict[int, float], window: int, sort: str):
         yield from ranked[done:]
         if len(ranked) < window:
             return
-        done, window = len(ranked), window * 4
+        done, window = len(ranked), window * 8
 
 
 def _page_hits(searcher, ranked, page: int, limit: int, terms, group: bool) -> tuple[tuple[Hit, ...], bool | None]:
