@@ -78,7 +78,16 @@ def _env() -> dict:
 
 
 def folder_bytes(path: str | Path) -> int:
-    return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file())
+    """Bytes of the index's live files: segment files a merge superseded, kept for the
+    searches still reading them until a later commit deletes them (index/grace.py), are
+    left out."""
+    import json
+
+    from searchkit.index.grace import LEDGER
+
+    ledger = Path(path) / LEDGER
+    superseded = set(json.loads(ledger.read_text())) if ledger.exists() else set()
+    return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file() and p.name not in superseded)
 
 
 def percentiles(values: list[float]) -> dict:
