@@ -82,6 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--plain", action="store_true", help="plain words: no operators or fields")
     search.add_argument("--facets", action="store_true", help="also show top entities of all matches")
     search.add_argument("--json", action="store_true", help="JSON Lines, one hit per line")
+    search.add_argument("--copies", action="store_true",
+                        help="show copies of one story as hits of their own (default: folded as +N similar)")
     search.add_argument("--recent", type=float, nargs="?", const=1.0, default=0.0, metavar="W",
                         help="favour recent articles (score × 1 + W·0.5^(age/30 days); W default 1)")
     search.add_argument("--all", action="store_true", help="export every match (streams; see --format)")
@@ -276,7 +278,7 @@ def cmd_search(args) -> int:
     with _open(args) as ix:
         results = ix.search(query, limit=args.limit, page=args.page, sort=args.sort,
                             syntax=not args.plain, facets=10 if args.facets else 0,
-                            recency=args.recent)
+                            recency=args.recent, group=not args.copies)
     for warning in results.warnings:
         print(f"searchkit: warning: {warning}", file=sys.stderr)
     return _print_results(results, args.json)

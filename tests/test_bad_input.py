@@ -84,7 +84,7 @@ def warning_line(done, name: str) -> str:
 
 def search_ids(root: Path, query: str) -> list[str]:
     with searchkit.open_index(root / "ix") as ix:
-        return [hit.id for hit in ix.search(query, limit=50).hits]
+        return [hit.id for hit in ix.search(query, limit=50, group=False).hits]  # copies too
 
 
 def test_index_exits_3_with_a_summary_and_no_traceback(messy):
@@ -165,7 +165,7 @@ def test_odd_file_names_are_indexed_under_printable_display_paths(messy):
     root, _ = messy
     assert search_ids(root, "newlineword") == ["new\\nline.txt"]
     assert search_ids(root, "bytesnameword") == ["bad\\xffname.txt"]
-    done = run("search", "bytesnameword OR newlineword", "--json", "--index", str(root / "ix"))
+    done = run("search", "bytesnameword OR newlineword", "--json", "--copies", "--index", str(root / "ix"))
     assert done.returncode == 0, done.stderr
     paths = sorted(json.loads(line)["path"] for line in done.stdout.splitlines())
     assert paths[0].endswith("docs/bad\\xffname.txt") and paths[1].endswith("docs/new\\nline.txt")

@@ -164,3 +164,15 @@ def test_the_page_after_the_last_story_is_known_to_be_the_last(copies_index):
     assert first.more is True and first.pages >= 2
     assert len(last.hits) == STORIES - 10 and last.more is False and last.pages == 2  # not 13 pages of copies
     assert flat.more is None and flat.pages == -(-STORIES * COPIES // 10)
+
+
+def test_the_cli_folds_copies_unless_asked_for_them(copies_index, capsys):
+    from searchkit.cli import main
+
+    index_dir, _ = copies_index
+    assert main(["search", "NOT zebra", "--json", "--index", str(index_dir)]) == 0
+    folded = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert main(["search", "NOT zebra", "--json", "--copies", "--index", str(index_dir)]) == 0
+    apart = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len({story_of(hit["id"]) for hit in folded}) == len(folded) == 10
+    assert len({story_of(hit["id"]) for hit in apart}) < len(apart) == 10

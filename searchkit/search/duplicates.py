@@ -65,12 +65,9 @@ def _matching_group(sketch, groups, by_bin, threshold: float) -> int | None:
 
 
 def stored_sketches(reader):
-    """docnum -> Sketch (None for a short article) from the index's sketch column;
-    None when the index has no such column."""
+    """docnum -> Sketch (None for a short article), from the index's sketch column."""
     from ..index.schema import F
 
-    if F.SKETCH not in reader.schema:
-        return None
     column = reader.column_reader(F.SKETCH)
     return lambda docnum: read_sketch(column[docnum])
 

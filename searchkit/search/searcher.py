@@ -18,7 +18,7 @@ from ..errors import ArticleNotFound
 from ..index.schema import NAME_SEPARATOR, F, number_day
 from ..models import FullArticle, Hit, IndexStats, Results, TimelineBucket
 from .facets import article_days, build_timeline, count_entities, index_merges
-from .duplicates import LOOKAHEAD, group_duplicates, stored_sketches, text_sketch
+from .duplicates import LOOKAHEAD, group_duplicates, stored_sketches
 from .evaluate import matching_docs
 from . import limits
 from .limits import cap_expansions, score_all
@@ -153,10 +153,6 @@ def _page_hits(searcher, ranked, page: int, limit: int, terms, group: bool) -> t
     more = None
     if group:
         sketch_of = stored_sketches(searcher.reader())
-        if sketch_of is None:  # an index without the column: sketches made from the text
-            def sketch_of(docnum, fields=stored_fields):
-                stored = fields(docnum)
-                return text_sketch(stored.get(F.TITLE, ""), stored.get(F.BODY, ""))
         grouped = group_duplicates(ranked, lambda item: sketch_of(item[0]), needed=first + limit + 1)
         more = len(grouped) > first + limit
     else:
