@@ -93,6 +93,27 @@ def test_snippet_word_finding_equals_whoosh_analysis():
         assert snippets._matches(text, wanted) == expected, text[:80]
 
 
+def block_kinds(path) -> set[str]:
+    """How the posting blocks of the body field hold positions: "packed" (ZippedPositions
+    in an uncompressed block) or "whoosh" (Whoosh's pickled tuples)."""
+    from whoosh.codec.whoosh3 import W3LeafMatcher
+
+    from searchkit.index.positions import ZippedPositions
+
+    kinds = set()
+    with SearchIndex.open(path) as ix, ix._ix.reader() as reader:
+        for segment, _ in reader.leaf_readers():
+            for text in list(segment.lexicon(F.BODY)):
+                info = segment._terms.term_info(F.BODY, text)
+                if info.is_inlined():
+                    continue
+                matcher = W3LeafMatcher(segment._terms._postfile, *info.extent(), segment.schema[F.BODY].format)
+                matcher._read_data()
+                packed = isinstance(matcher._data[2], ZippedPositions) and not matcher._compression
+                kinds.add("packed" if packed else "whoosh")
+    return kinds
+
+
 def test_a_pool_past_its_memory_limit_spills_and_writes_the_same_index(tmp_path, monkeypatch):
     from searchkit.index import postings as postings_module
     from searchkit.index import writer
@@ -109,6 +130,7 @@ def test_a_pool_past_its_memory_limit_spills_and_writes_the_same_index(tmp_path,
         ix.update([docs], workers=0)
     assert spills
     monkeypatch.undo()
+    assert block_kinds(tmp_path / "spilled") == {"packed"}  # spilled or not, the same block format
     monkeypatch.setattr(writer, "speed_up", lambda w, limitmb, tempstorage=None: None)
     with SearchIndex.create(tmp_path / "plain") as ix:
         ix.update([docs], workers=0)

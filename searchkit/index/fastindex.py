@@ -23,7 +23,7 @@ from whoosh.writing import PostingPool
 
 from ..analysis.fused import fused_analysis
 from .lengths import length_bytes
-from .postings import TermPool, write_postings
+from .postings import TermPool, pack_blocks, write_postings
 
 _W3_ADD = W3FieldWriter.add
 _BYTE_LENGTHS = [None] + [byte_to_length(b) for b in range(1, 256)]
@@ -122,6 +122,15 @@ def lean_add(fieldwriter, docnum: int, weight, vbytes: bytes, length) -> None:
             post._maxlength = length
 
 
+def _start_packed_term(fieldwriter, btext: bytes) -> None:
+    """W3FieldWriter.start_term, its postings writer writing compact blocks (as
+    write_postings does): a segment whose postings spilled to disk (a big merge)
+    gets the same block format as any other, not Whoosh's pickled tuples, which
+    take 15x as long to read."""
+    W3FieldWriter.start_term(fieldwriter, btext)
+    pack_blocks(fieldwriter._postwriter)
+
+
 def flush_segment(writer) -> None:
     """SegmentWriter._flush_segment, with the lengths preloaded and, for Whoosh 3's
     codec (the default), postings written a block at a time from the TermPool."""
@@ -136,6 +145,7 @@ def flush_segment(writer) -> None:
     else:
         if lean:
             fieldwriter.add = types.MethodType(lean_add, fieldwriter)
+            fieldwriter.start_term = types.MethodType(_start_packed_term, fieldwriter)
         fieldwriter.add_postings(writer.schema, lengths, pool.iter_postings())
     writer.fieldwriter.close()
     if reader is not None:

@@ -114,11 +114,14 @@ def _packed_values(post):
     return ZippedPositions.of(post._values, post._values_compression)
 
 
-def _pack_blocks(post) -> None:
+def pack_blocks(post) -> None:
     """Make a W3PostingsWriter write compact arrays into its blocks and, for a field
     with positions, the positions compressed apart from the rest of the block (other
-    kinds of values keep Whoosh's own writing)."""
+    kinds of values keep Whoosh's own writing). Once per postings writer (a field)."""
     import types
+
+    if "_mini_ids" in vars(post):
+        return
 
     post._mini_ids = types.MethodType(_packed_ids, post)
     post._mini_weights = types.MethodType(_packed_weights, post)
@@ -240,8 +243,7 @@ def write_postings(fieldwriter, schema, lengths, pool: TermPool) -> None:
                 values = [values[i] for i in order] if values else values
             fieldwriter.start_term(btext)
             post = fieldwriter._postwriter
-            if "_mini_ids" not in vars(post):
-                _pack_blocks(post)
+            pack_blocks(post)
             _write_term(post, ids, weights, values, field_lengths)
             if len(ids) < INLINE_POSTINGS:
                 _finish_inlined(fieldwriter)
