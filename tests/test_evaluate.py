@@ -196,3 +196,98 @@ def test_the_ranking_window_keeps_exactly_the_best_scores(values, window):
     scores = dict(enumerate(values))
     expected = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:window]
     assert _ranked(None, scores, window, "score") == expected
+
+
+# -- the numpy path (dense.py): an OR of words over many postings ------------------------
+
+def _both_paths(ix, text: str, monkeypatch):
+    """(dict path scores, numpy path scores) of `text`, the numpy path forced."""
+    from searchkit.search import dense
+
+    q = parse_query(text, ix.schema, today="2012-01-01").query
+    with ix.searcher(weighting=weighting()) as searcher:
+        monkeypatch.setattr(dense, "DENSE_FROM", 10**12)
+        expected = Evaluator(searcher).scores(q)
+        monkeypatch.setattr(dense, "DENSE_FROM", 0)
+        found = Evaluator(searcher).scores(q)
+    return expected, found
+
+
+@pytest.mark.parametrize("which", ["seeds", "segmented", "optimized"])
+@pytest.mark.parametrize("text", QUERIES + ["oil gas bank market police", "title:election", "the"])
+def test_the_numpy_path_gives_the_same_scores_bit_for_bit(which, text, seeds_index, segmented_index,
+                                                          optimized_index, monkeypatch):
+    from searchkit.search.dense import DenseScores
+
+    ix = {"seeds": seeds_index._ix, "segmented": segmented_index, "optimized": optimized_index}[which]
+    try:
+        expected, found = _both_paths(ix, text, monkeypatch)
+    except searchkit.QuerySyntaxError:
+        return
+    assert dict(found.items()) == expected  # equal floats, not approximately equal
+    assert len(found) == len(expected)
+    plain = text.replace(" OR ", " ").split()
+    if isinstance(found, DenseScores) or not expected:
+        return
+    assert not all(word.isalpha() and word.islower() for word in plain), f"{text!r} should take the numpy path"
+
+
+def test_the_numpy_path_ranks_as_the_dict_path(segmented_index, monkeypatch):
+    from searchkit.search.dense import DenseScores
+    from searchkit.search.searcher import _ranked
+
+    expected, found = _both_paths(segmented_index, "oil gas bank market police war", monkeypatch)
+    assert isinstance(found, DenseScores) and len(found) > 100
+    with segmented_index.searcher() as searcher:
+        for window in (1, 10, 57, len(found) - 1, None):
+            assert _ranked(searcher, found, window, "relevance") == _ranked(searcher, expected, window, "relevance")
+        assert _ranked(searcher, found, 40, "date") == _ranked(searcher, expected, 40, "date")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from([0.5, 1.25, 2.0, 3.5, 7.0, 7.000000000000001]), min_size=2, max_size=400),
+       st.integers(min_value=1, max_value=60))
+def test_dense_best_keeps_ties_in_docnum_order(values, window):
+    """Many equal scores: the window-th best's ties are kept, and ties rank by docnum."""
+    import numpy as np
+
+    from searchkit.search.dense import DenseScores
+    from searchkit.search.searcher import _ranked
+
+    window = min(window, len(values) - 1)
+    docnums = np.arange(0, 3 * len(values), 3)
+    dense = DenseScores(docnums, np.array(values))
+    scores = dict(zip(docnums.tolist(), values))
+    assert dense.best(window) == _ranked(None, scores, window, "relevance")
+    assert dense.best(None) == _ranked(None, scores, None, "relevance")
+
+
+def test_searches_are_the_same_on_the_numpy_path(segmented_index, monkeypatch):
+    """Hits, scores, totals, facets, pages and copies folded: the same either way."""
+    from searchkit.api import SearchIndex
+    from searchkit.search import dense
+
+    ix = SearchIndex.open(segmented_index.storage.folder)
+    runs = []
+    for threshold in (10**12, 0):
+        monkeypatch.setattr(dense, "DENSE_FROM", threshold)
+        runs.append([ix.search(text, limit=7, page=page, facets=5, sort=sort, group=group)
+                     for text in ("oil gas bank", "election OR vote OR president", "war")
+                     for page in (1, 3) for sort in ("relevance", "date") for group in (True, False)])
+    ix.close()
+    assert runs[0] == runs[1]
+    assert any(results.total > 50 and results.hits for results in runs[1])
+
+
+def test_the_numpy_path_returns_partial_scores_past_the_deadline(seeds_index, monkeypatch):
+    from searchkit.search import dense
+    from searchkit.search.evaluate import TimedOut
+
+    monkeypatch.setattr(dense, "DENSE_FROM", 0)
+    q = parse_query("oil OR gas OR bank", seeds_index._ix.schema).query
+    with seeds_index._ix.searcher(weighting=weighting()) as searcher:
+        with pytest.raises(TimedOut) as stopped:
+            Evaluator(searcher, deadline=0.0).scores(q)
+        complete = Evaluator(searcher).scores(q)
+    assert isinstance(stopped.value.partial, dense.DenseScores) and len(stopped.value.partial)
+    assert set(stopped.value.partial) <= set(complete)

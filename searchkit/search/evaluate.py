@@ -24,6 +24,7 @@ from operator import add, and_
 from whoosh import formats
 from whoosh import query as wq
 
+from . import dense
 from .blocks import Leaf, Ones, adjacent, columns, in_order_within, length_bytes_of, postings, term_info
 from .readers import unsigned_numbers
 from .scoring import NewsBM25F, bm25_idf
@@ -67,6 +68,14 @@ class Evaluator:
             result = self._complement(result)
         return self._final(result)
 
+    def _dense_or(self, terms: list):
+        """The OR of terms scored with numpy (dense.py) when they have many postings and
+        no document is ruled out yet; else None."""
+        if (self.within is not None or getattr(self.weighting, "use_final", False)
+                or sum(term[3] for term in terms) < dense.DENSE_FROM):
+            return None
+        return dense.dense_or(self, terms)
+
     def _final(self, scores: Scores) -> Scores:
         weighting = self.weighting
         if not getattr(weighting, "use_final", False):
@@ -76,8 +85,11 @@ class Evaluator:
 
     # -- nodes -------------------------------------------------------------------------
 
+    def past_deadline(self) -> bool:
+        return self.deadline is not None and time.perf_counter() > self.deadline
+
     def _check_time(self, partial: Scores) -> None:
-        if self.deadline is not None and time.perf_counter() > self.deadline:
+        if self.past_deadline():
             raise TimedOut(partial)
 
     def _node(self, q: wq.Query):
@@ -201,6 +213,9 @@ class Evaluator:
         within = self.within
         if within is not None and len(within) * 8 < doc_frequency:
             return self._term_within(fieldname, btext, within, q.boost)
+        found = self._dense_or([(q, btext, infos, doc_frequency)])
+        if found is not None:
+            return found
         for ids, values in self._scored_blocks(q, btext, infos, doc_frequency):
             out.update(zip(ids, values))
             self._check_time(out)
@@ -250,6 +265,24 @@ class Evaluator:
         found = cache.get(key)
         if found is None:
             found = cache[key] = b"".join(length_bytes_of(leaf.reader, fieldname) for leaf in self.leaves)
+        return found
+
+    def _lengths_array(self, fieldname: str):
+        """_lengths as a numpy array (no copy), kept with the reader."""
+        cache = self._cache()
+        key = ("length array", fieldname)
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = dense.numpy().frombuffer(self._lengths(fieldname), dtype="uint8")
+        return found
+
+    def _norms_array(self, fieldname: str, table: RatioTable):
+        """The table's norm per length byte, as a numpy array."""
+        cache = self._cache()
+        key = ("norm array", fieldname, id(table))
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = dense.numpy().array(table.norms, dtype="float64")
         return found
 
     def _term_within(self, fieldname: str, btext: bytes, within: set[int], boost: float) -> Scores:
@@ -366,7 +399,8 @@ class Evaluator:
             return self._node(subs[0])
         terms = self._or_terms(q)
         if terms is not None:
-            return _boosted(self._or_of_terms(terms), q.boost)
+            found = self._dense_or(terms) if q.boost == 1.0 else None
+            return found if found is not None else _boosted(self._or_of_terms(terms), q.boost)
         results: list[Scores] = []
         complements = []
         for sub in subs:
@@ -417,6 +451,8 @@ class Evaluator:
             return {}
         terms = sorted(terms, key=lambda term: -term[3])
         out = self._term(terms[0][0])
+        if isinstance(out, dense.DenseScores):  # a boosted OR whose commonest word is large
+            out = dict(out.items())
         for term, btext, infos, frequency in terms[1:]:
             for ids, values in self._scored_blocks(term, btext, infos, frequency):
                 add_block(out, ids, values)
@@ -441,7 +477,9 @@ class Evaluator:
                     excluded.append(result.scores)
                     continue
                 if out is None:
-                    out = dict(result)
+                    out = result if isinstance(result, dense.DenseScores) else dict(result)
+                elif isinstance(out, dense.DenseScores) or isinstance(result, dense.DenseScores):
+                    out = dense.intersect_sum(out, result)
                 else:
                     out = {docnum: score + result[docnum] for docnum, score in out.items() if docnum in result}
                 if not out:
@@ -538,6 +576,8 @@ def _summed(results: list[Scores]) -> Scores:
     if not results:
         return {}
     results = sorted(results, key=len, reverse=True)
+    if any(isinstance(result, dense.DenseScores) for result in results):
+        return dense.union_sum(results)
     out = results[0]
     for more in results[1:]:
         _add_into(out, more)

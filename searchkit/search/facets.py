@@ -29,8 +29,11 @@ def count_entities(reader, docnums: Iterable[int], top: int = 10, kinds=ENTITY_K
         coded = _distinct_lines(reader)
         if coded is not None:
             per_article, table = _merged_lines(reader, coded, merges) if merges else coded
-            counts: Counter = Counter()
-            counts.update(chain.from_iterable(map(per_article.__getitem__, docnums)))
+            if hasattr(docnums, "dtype"):  # a numpy array (dense.DenseScores.docnums)
+                counts = _counted_with_arrays(reader, per_article, docnums)
+            else:
+                counts = Counter()
+                counts.update(chain.from_iterable(map(per_article.__getitem__, docnums)))
             lines.update(dict(zip(map(table.__getitem__, counts), counts.values())))
         else:
             stored = map(cached_column(reader, F.ENTITIES).__getitem__, docnums)
@@ -77,6 +80,29 @@ def _renamed_lines(merges: Merges) -> dict[bytes, bytes]:
     for (kind, short), full in merges.full_of.items():
         out[encode_entities([Entity(short, kind)])] = encode_entities([Entity(full, kind)])
     return out
+
+
+def _counted_with_arrays(reader, per_article: list, docnums) -> dict[int, int]:
+    """Articles per line number over `docnums` (a numpy array): the numbers of all
+    articles laid end to end (made once per kept reader and per_article), the
+    chosen articles' runs gathered and counted by numpy."""
+    import numpy as np
+
+    cache = reader.__dict__.setdefault("_searchkit_columns", {})
+    key = ("entity line arrays", id(per_article))
+    if key not in cache or cache[key][0] is not per_article:
+        sizes = np.fromiter(map(len, per_article), dtype=np.int64, count=len(per_article))
+        flat = np.fromiter(chain.from_iterable(per_article), dtype=np.int64, count=int(sizes.sum()))
+        starts = np.cumsum(sizes) - sizes
+        cache[key] = (per_article, (flat, sizes, starts))  # per_article kept: its id stays its own
+    flat, sizes, starts = cache[key][1]
+    chosen = sizes[docnums]
+    ends = np.cumsum(chosen)
+    # the place in `flat` of each chosen article's k-th line: its start + k
+    places = np.repeat(starts[docnums] - (ends - chosen), chosen) + np.arange(int(ends[-1]) if len(ends) else 0)
+    counts = np.bincount(flat[places])
+    found = np.flatnonzero(counts)
+    return dict(zip(found.tolist(), counts[found].tolist()))
 
 
 def _merged_lines(reader, coded: tuple[list, list], merges: Merges) -> tuple[list, list]:

@@ -18,6 +18,7 @@ from ..errors import ArticleNotFound
 from ..index.schema import NAME_SEPARATOR, F, number_day
 from ..models import FullArticle, Hit, IndexStats, Results, TimelineBucket
 from .facets import article_days, build_timeline, count_entities, index_merges
+from .dense import DenseScores
 from .duplicates import LOOKAHEAD, group_duplicates, stored_sketches
 from .evaluate import matching_docs
 from . import limits
@@ -102,6 +103,8 @@ def _full_article(stored: dict) -> FullArticle:
 def _ranked(searcher, scores: dict[int, float], window: int | None, sort: str) -> list[tuple[int, float]]:
     """The best `window` (docnum, score) pairs (all when None): by score, ties to the
     earlier article; with sort="date", newest first, then by score."""
+    if isinstance(scores, DenseScores):
+        return scores.best(window) if sort != "date" else scores.by_date(_day_array(searcher.reader()))[:window]
     if sort == "date":
         day = _day_numbers(searcher.reader())
         return sorted(scores.items(), key=lambda item: (-day(item[0]), -item[1], item[0]))[:window]
@@ -126,6 +129,19 @@ def _day_numbers(reader):
         return lambda docnum: number_day(dates[docnum]) and dates[docnum] or 0
     days, missing = column
     return lambda docnum: 0 if days[docnum] == missing else days[docnum]
+
+
+def _day_array(reader):
+    """_day_numbers as a numpy array (for DenseScores), kept with the reader."""
+    cache = reader.__dict__.setdefault("_searchkit_columns", {})
+    found = cache.get("day array")
+    if found is None:
+        from .dense import numpy
+
+        day = _day_numbers(reader)
+        found = cache["day array"] = numpy().array([day(docnum) for docnum in range(reader.doc_count_all())],
+                                                   dtype="int64")
+    return found
 
 
 def _ranked_lazily(searcher, scores: dict[int, float], window: int, sort: str):
@@ -207,7 +223,8 @@ def run_search(ix, text: str, limit: int = 10, page: int = 1, sort: str = "relev
         facet_values = ()
         if facets:
             reader = searcher.reader()
-            facet_values = count_entities(reader, scores.keys(), top=facets, merges=index_merges(reader, aliases))
+            matched = scores.docnums if isinstance(scores, DenseScores) else scores.keys()
+            facet_values = count_entities(reader, matched, top=facets, merges=index_merges(reader, aliases))
         suggestion = None
         if syntax and (len(scores) < SUGGEST_BELOW or FALLBACK_WARNING in warnings):
             suggestion = suggest_query(searcher, text)
