@@ -176,3 +176,35 @@ def test_the_cli_folds_copies_unless_asked_for_them(copies_index, capsys):
     apart = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert len({story_of(hit["id"]) for hit in folded}) == len(folded) == 10
     assert len({story_of(hit["id"]) for hit in apart}) < len(apart) == 10
+
+
+def test_folded_ids_read_from_the_id_column_or_from_an_older_index_stored_fields(copies_index, tmp_path,
+                                                                                  monkeypatch):
+    """A page's folded copies name their ids from the id column; an index made before
+    that column (its schema has none) gives the same page from the stored fields."""
+    from searchkit.index import schema as schema_module
+    from searchkit.search.readers import article_ids
+
+    index_dir, _ = copies_index
+    with searchkit.open_index(index_dir) as ix:
+        with ix._ix.reader() as reader:
+            assert reader.has_column("id")
+            id_of = article_ids(reader)
+            assert [id_of(d) for d in reader.all_doc_ids()] == [reader.stored_fields(d)["id"]
+                                                                for d in reader.all_doc_ids()]
+        with_column = ix.search("NOT zebra", limit=10)
+    plain = schema_module.build_schema
+
+    def without_id_column(stem: bool = True):
+        schema = plain(stem)
+        schema._fields["id"].column_type = None
+        return schema
+
+    monkeypatch.setattr(schema_module, "build_schema", without_id_column)
+    monkeypatch.setattr("searchkit.index.store.build_schema", without_id_column)
+    searchkit.index_folder([index_dir.parent / "copies.jsonl"], tmp_path / "older")
+    with searchkit.open_index(tmp_path / "older") as ix:
+        with ix._ix.reader() as reader:
+            assert not reader.has_column("id")
+        older = ix.search("NOT zebra", limit=10)
+    assert older.hits == with_column.hits and sum(hit.duplicates for hit in older.hits) > 0

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import struct
 import zlib
+from itertools import compress, islice
 
 BINS = 64
 FEATURE_BINS = BINS - 1  # the last bin holds a short article's numbers
@@ -85,12 +86,14 @@ class Sketch:
         self.bits = int.from_bytes(data[:2 * FEATURE_BINS], "little")
         self.empty = _LOW_BITS & ~_nonzero_bins(self.bits ^ _ALL_EMPTY)  # bins equal to EMPTY
         self.numbers = int.from_bytes(data[2 * FEATURE_BINS:], "little")
-        self.keys = [key for key in enumerate(_PACK_FEATURES.unpack_from(data)) if key[1] != EMPTY][:KEY_BINS]
+        values = _PACK_FEATURES.unpack_from(data)  # the first KEY_BINS filled bins, C-level
+        self.keys = list(islice(compress(enumerate(values), map(_EMPTY_NE, values)), KEY_BINS))
 
 
 _LOW_BITS = sum(1 << (16 * i) for i in range(FEATURE_BINS))  # the lowest bit of every feature bin
 _ALL_EMPTY = _LOW_BITS * EMPTY
 _PACK_FEATURES = struct.Struct(f"<{FEATURE_BINS}H")
+_EMPTY_NE = EMPTY.__ne__
 
 
 def _nonzero_bins(value: int) -> int:

@@ -126,7 +126,9 @@ def build_schema(stem: bool = True) -> fields.Schema:
     return fields.Schema(
         **{
             F.KEY: fields.ID(unique=True),
-            F.ID: fields.ID(stored=True),
+            # a column too, to read a page's folded copies' ids without their stored fields
+            # (an index made before has none: readers.article_ids reads the stored fields)
+            F.ID: fields.ID(stored=True, sortable=True),
             F.PATH: fields.ID(stored=True),
             F.FILE: fields.COLUMN(columns.VarBytesColumn()),
             F.TITLE: fields.TEXT(analyzer=text, stored=True, phrase=True),

@@ -47,6 +47,30 @@ def cached_column(reader, fieldname: str):
     return found
 
 
+def article_ids(reader):
+    """docnum -> the article's id: from the id column (the offsets read once per kept
+    reader), else — an index made before the column, or a segment without it — from
+    the stored fields, which hold the whole article."""
+    from ..index.schema import F
+
+    cache = reader.__dict__.setdefault("_searchkit_columns", {})
+    if "id column" not in cache:
+        cache["id column"] = reader.column_reader(F.ID, translate=False) if reader.has_column(F.ID) else None
+    column = cache["id column"]
+
+    def stored_id(docnum: int) -> str:
+        return reader.stored_fields(docnum).get(F.ID, "")
+
+    if column is None:
+        return stored_id
+
+    def id_of(docnum: int) -> str:
+        value = column[docnum]
+        return value.decode("utf-8") if value else stored_id(docnum)
+
+    return id_of
+
+
 def _loaded(column) -> list | None:
     """Every value of a column of Whoosh VarBytes readers, in one read per segment;
     None for any other kind of column (it is then read value by value)."""

@@ -24,7 +24,7 @@ from .evaluate import matching_docs
 from . import limits
 from .limits import cap_expansions, score_all
 from .query import DEFAULT_OPERATOR, parse_query
-from .readers import cached_column, unsigned_numbers
+from .readers import article_ids, cached_column, unsigned_numbers
 from .score_maps import window_threshold
 from .suggest import SUGGEST_BELOW, suggest_query
 from .snippets import make_snippet
@@ -165,6 +165,7 @@ def _page_hits(searcher, ranked, page: int, limit: int, terms, group: bool) -> t
     from dataclasses import replace
 
     stored_fields = searcher.stored_fields
+    id_of = article_ids(searcher.reader())
     first = (page - 1) * limit
     more = None
     if group:
@@ -177,7 +178,7 @@ def _page_hits(searcher, ranked, page: int, limit: int, terms, group: bool) -> t
     for rank, ((docnum, score), folded) in enumerate(grouped[first:first + limit], start=first + 1):
         hit = _hit(stored_fields(docnum), score, rank, terms)
         if folded:
-            ids = tuple(stored_fields(item[0]).get(F.ID, "") for item in folded)
+            ids = tuple(id_of(item[0]) for item in folded)
             hit = replace(hit, duplicates=len(ids), duplicate_ids=ids)
         hits.append(hit)
     return tuple(hits), more
