@@ -204,3 +204,125 @@ def dense_or(evaluator, terms: list) -> DenseScores:
         if evaluator.past_deadline():
             raise TimedOut(gathered())
     return gathered()
+
+
+def _phrase_word(np, evaluator, fieldname: str, btext: bytes, wanted) -> tuple | None:
+    """(global docnums, term frequencies, [(block's first index, its ZippedPositions)])
+    of a word's postings, only from the blocks that may hold a document of `wanted`
+    (a sorted list; None: every block); None when a block keeps its positions in an
+    older encoding (the dict path reads those). Positions stay compressed until
+    `_positions` needs them."""
+    from bisect import bisect_left, bisect_right
+
+    from whoosh.codec.whoosh3 import W3LeafMatcher
+
+    from ..index.positions import ZippedPositions
+
+    ids_parts, tfs_parts, blocks = [], [], []
+    held = 0
+    for leaf, info in zip(evaluator.leaves, evaluator._infos(fieldname, btext)):
+        if info is None:
+            continue
+        if info.is_inlined():
+            return None
+        start, length = info.extent()
+        matcher = W3LeafMatcher(leaf.reader._terms._postfile, start, length, leaf.reader.schema[fieldname].format)
+        first = leaf.offset  # the first docnum the current block may hold
+        while True:
+            last = leaf.offset + matcher._maxid
+            if wanted is None or bisect_left(wanted, first) < bisect_right(wanted, last):
+                ids, tfs = block_arrays(np, matcher)
+                positions = matcher._data[2]
+                if type(positions) is not ZippedPositions:
+                    return None
+                ids_parts.append(ids + leaf.offset if leaf.offset else ids)
+                tfs_parts.append(tfs)
+                blocks.append((held, positions))
+                held += len(ids)
+            if matcher._lastblock:
+                break
+            first = last + 1
+            matcher._goto(matcher._nextoffset)
+    if not blocks:
+        return np.zeros(0, np.int64), np.zeros(0), []
+    return np.concatenate(ids_parts), np.concatenate(tfs_parts), blocks
+
+
+def _positions(np, blocks: list, keep) -> tuple:
+    """(each kept posting's docnum index, its positions) of the postings marked in
+    `keep`, decompressing only the blocks that hold one: (posting indexes repeated
+    once per position, the positions), both in posting order."""
+    import zlib
+
+    postings, places = [], []
+    ends = [start for start, _ in blocks[1:]] + [len(keep)]
+    for (start, zipped), end in zip(blocks, ends):
+        kept = keep[start:end]
+        if not kept.any():
+            continue
+        raw = zlib.decompress(zipped.blob)
+        count_type, place_type = np.dtype(chr(raw[0])), np.dtype(chr(raw[1]))
+        size = int.from_bytes(raw[2:6], "little")
+        middle = 6 + size * count_type.itemsize
+        counts = np.frombuffer(raw, dtype=count_type, count=size, offset=6).astype(np.int64)
+        flat = np.frombuffer(raw, dtype=place_type, offset=middle).astype(np.int64)
+        chosen = np.repeat(kept, counts)
+        postings.append(np.repeat(np.arange(start, end), counts)[chosen])
+        places.append(flat[chosen])
+    if not postings:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(postings), np.concatenate(places)
+
+
+def _members(np, values, sorted_set):
+    """Which of `values` are in `sorted_set` (an ascending array), by binary search."""
+    if not len(sorted_set):
+        return np.zeros(len(values), dtype=bool)
+    at = np.searchsorted(sorted_set, values)
+    at[at == len(sorted_set)] = 0
+    return sorted_set[at] == values
+
+
+def dense_phrase(evaluator, q, fieldname: str, btexts: list, frequencies: list):
+    """Evaluator._phrase for words next to each other (slop 1), with arrays: the
+    rarest word's documents are the candidates, each other word's blocks are read
+    only where they may hold one, and a document matches when word i occurs at
+    position p + i for some p. Scored as the dict path scores a phrase. None when
+    the index keeps positions in an older encoding."""
+    np = numpy()
+    words: list = [None] * len(btexts)
+    wanted = None
+    for index in sorted(range(len(btexts)), key=frequencies.__getitem__):
+        found = _phrase_word(np, evaluator, fieldname, btexts[index], None if wanted is None else wanted.tolist())
+        if found is None:
+            return None
+        words[index] = found
+        wanted = found[0] if wanted is None else np.intersect1d(wanted, found[0], assume_unique=True)
+        if not len(wanted):
+            return DenseScores(wanted, np.zeros(0))
+    deleted = set()
+    for leaf in evaluator.leaves:
+        deleted.update(evaluator._deleted(leaf))
+    if deleted:
+        wanted = wanted[~np.isin(wanted, np.fromiter(deleted, dtype=np.int64, count=len(deleted)))]
+    # (docnum, position - word's place in the phrase) of each word, for the candidates
+    # (both ascending: docnums ascend, and a document's positions ascend)
+    places = None
+    for index, (ids, _, blocks) in enumerate(words):
+        postings, flat = _positions(np, blocks, _members(np, ids, wanted))
+        keys = (ids[postings] << 32) | (flat - index + (1 << 31))
+        places = keys if places is None else places[_members(np, places, keys)]
+    docs = places >> 32
+    matched = docs[np.concatenate(([True], docs[1:] != docs[:-1]))] if len(docs) else docs
+    totals = None
+    for btext, (ids, tfs, _) in zip(btexts, words):
+        idf, table = evaluator._bm25(fieldname, evaluator.searcher.doc_frequency(fieldname, btext))
+        at = np.searchsorted(ids, matched)
+        word_tfs = tfs[at]
+        lengths = evaluator._lengths_array(fieldname)[matched]
+        ratios = (table.k1_plus_1 * word_tfs) / (word_tfs + evaluator._norms_array(fieldname, table)[lengths])
+        scores = idf * ratios
+        totals = scores if totals is None else totals + scores
+    if q.boost != 1.0:
+        totals = q.boost * totals
+    return DenseScores(matched, totals)
