@@ -209,12 +209,14 @@ def _both_paths(ix, text: str, monkeypatch):
         monkeypatch.setattr(dense, "DENSE_FROM", 10**12)
         expected = Evaluator(searcher).scores(q)
         monkeypatch.setattr(dense, "DENSE_FROM", 0)
+        monkeypatch.setattr(dense, "DENSE_WITHIN", 0)
         found = Evaluator(searcher).scores(q)
     return expected, found
 
 
 @pytest.mark.parametrize("which", ["seeds", "segmented", "optimized"])
-@pytest.mark.parametrize("text", QUERIES + ["oil gas bank market police", "title:election", "the"])
+@pytest.mark.parametrize("text", QUERIES + ["oil gas bank market police", "title:election", "the",
+                                            'government "prime minister"', 'place:"united states" OR war'])
 def test_the_numpy_path_gives_the_same_scores_bit_for_bit(which, text, seeds_index, segmented_index,
                                                           optimized_index, monkeypatch):
     from searchkit.search.dense import DenseScores

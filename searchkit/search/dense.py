@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 DENSE_FROM = 20_000  # postings in the query: below this the dict path is as fast
+DENSE_WITHIN = 2_000  # a phrase inside an And: documents still possible, below which the dict path is as fast
 
 
 def numpy():
@@ -283,15 +284,19 @@ def _members(np, values, sorted_set):
     return sorted_set[at] == values
 
 
-def dense_phrase(evaluator, q, fieldname: str, btexts: list, frequencies: list):
+def dense_phrase(evaluator, q, fieldname: str, btexts: list, frequencies: list, within=None):
     """Evaluator._phrase for words next to each other (slop 1), with arrays: the
     rarest word's documents are the candidates, each other word's blocks are read
     only where they may hold one, and a document matches when word i occurs at
     position p + i for some p. Scored as the dict path scores a phrase. None when
-    the index keeps positions in an older encoding."""
+    the index keeps positions in an older encoding. `within`: the only documents
+    that may match (an And's), or None."""
     np = numpy()
     words: list = [None] * len(btexts)
     wanted = None
+    if within is not None:
+        wanted = np.fromiter(within, dtype=np.int64, count=len(within))
+        wanted.sort()
     for index in sorted(range(len(btexts)), key=frequencies.__getitem__):
         found = _phrase_word(np, evaluator, fieldname, btexts[index], None if wanted is None else wanted.tolist())
         if found is None:

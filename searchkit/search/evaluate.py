@@ -322,9 +322,10 @@ class Evaluator:
         if not btexts or any(btext is None for btext in btexts):
             return {}
         frequencies = [self._estimate(wq.Term(fieldname, word)) for word in q.words]
-        if (q.slop == 1 and len(btexts) > 1 and self.within is None and sum(frequencies) >= dense.DENSE_FROM
+        if (q.slop == 1 and len(btexts) > 1 and sum(frequencies) >= dense.DENSE_FROM
+                and (self.within is None or len(self.within) >= dense.DENSE_WITHIN)
                 and not getattr(self.weighting, "use_final", False)):
-            found = dense.dense_phrase(self, q, fieldname, btexts, frequencies)
+            found = dense.dense_phrase(self, q, fieldname, btexts, frequencies, self.within)
             if found is not None:
                 return found
         candidates = self.within
