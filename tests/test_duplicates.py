@@ -15,6 +15,7 @@ import pytest
 
 import searchkit
 from conftest import ROOT
+from searchkit.api import SearchIndex
 from searchkit.analysis.sketch import NO_SKETCH, make_sketch, read_sketch, resemblance
 from searchkit.search.duplicates import SIMILARITY
 from speed_corpus import perturb  # benchmarks/ is on pytest's pythonpath: the benchmark's own copies
@@ -208,3 +209,31 @@ def test_folded_ids_read_from_the_id_column_or_from_an_older_index_stored_fields
             assert not reader.has_column("id")
         older = ix.search("NOT zebra", limit=10)
     assert older.hits == with_column.hits and sum(hit.duplicates for hit in older.hits) > 0
+
+
+def test_sketches_read_from_the_mapped_column_equal_whoosh_column_reader(tmp_path):
+    """readers.fixed_bytes slices each segment's mapped column file: the same bytes as
+    Whoosh's column reader for every document of an index of several segments, with
+    deletions and articles too short for a sketch."""
+    from searchkit.search.readers import fixed_bytes
+
+    rows = seed_stories(12)
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for number, row in enumerate(rows):
+        text = row["text"] if number % 3 else "Too short."
+        (folder / f"a{number}.json").write_text(json.dumps({"id": f"a{number}", "title": row["title"],
+                                                            "text": text}), encoding="utf-8")
+    with SearchIndex.open_or_create(tmp_path / "ix") as ix:
+        ix.update([folder], workers=0)
+        (folder / "a1.json").unlink()
+        (folder / "extra.json").write_text(json.dumps({"id": "extra", "title": "t", "text": rows[0]["text"]}),
+                                           encoding="utf-8")
+        ix.update([folder], workers=0)
+        with ix._ix.reader() as reader:
+            assert len(list(reader.leaf_readers())) > 1 and reader.has_deletions()
+            column = reader.column_reader("sketch", translate=False)
+            value = fixed_bytes(reader, "sketch")
+            values = [value(docnum) for docnum in range(reader.doc_count_all())]
+            assert values == [column[docnum] for docnum in range(reader.doc_count_all())]
+            assert len(set(values)) > 5

@@ -67,9 +67,10 @@ def _matching_group(sketch, groups, by_bin, threshold: float) -> int | None:
 def stored_sketches(reader):
     """docnum -> Sketch (None for a short article), from the index's sketch column."""
     from ..index.schema import F
+    from .readers import fixed_bytes
 
-    column = reader.column_reader(F.SKETCH)
-    return lambda docnum: read_sketch(column[docnum])
+    value = fixed_bytes(reader, F.SKETCH)
+    return lambda docnum: read_sketch(value(docnum))
 
 
 def text_sketch(title: str, body: str):

@@ -47,6 +47,42 @@ def cached_column(reader, fieldname: str):
     return found
 
 
+def fixed_bytes(reader, fieldname: str):
+    """docnum -> the raw value of a fixed-size bytes column (the sketches), read by
+    slicing each segment's memory-mapped column file: Whoosh's column readers cost
+    about 8 µs a value on one segment and 60 µs on 200, and a page of many copies
+    reads hundreds. Made once per kept reader; Whoosh's reader where a segment's
+    column is not such a mapped file."""
+    from bisect import bisect_right
+
+    from whoosh.columns import FixedBytesColumn
+
+    cache = reader.__dict__.setdefault("_searchkit_columns", {})
+    key = ("fixed bytes", fieldname)
+    if key in cache:
+        return cache[key]
+    parts, starts = [], []
+    for segment, offset in reader.leaf_readers():
+        column = segment.column_reader(fieldname, translate=False)
+        mapped = getattr(getattr(column, "_dbfile", None), "file", None)
+        if type(column) is not FixedBytesColumn.Reader or not hasattr(mapped, "madvise"):
+            found = cache[key] = reader.column_reader(fieldname, translate=False).__getitem__
+            return found
+        parts.append((mapped, column._basepos, column._fixedlen, column._count, column._defaultbytes, offset))
+        starts.append(offset)
+
+    def value(docnum: int) -> bytes:
+        mapped, base, size, count, default, offset = parts[bisect_right(starts, docnum) - 1]
+        local = docnum - offset
+        if local >= count:
+            return default
+        position = base + size * local
+        return mapped[position:position + size]
+
+    cache[key] = value
+    return value
+
+
 def article_ids(reader):
     """docnum -> the article's id: from the id column (the offsets read once per kept
     reader), else — an index made before the column, or a segment without it — from
