@@ -125,6 +125,26 @@ def union_sum(results: list) -> DenseScores:
     return DenseScores(docnums, summed[docnums])
 
 
+def range_within(evaluator, q, field, days, missing) -> DenseScores:
+    """Evaluator._range_within over the And's documents as an array: each one's value
+    in the field's column (a numpy copy of `days`, kept with the reader) compared
+    with the range's ends; every match scores the range's boost."""
+    np = numpy()
+    cache = evaluator._cache()
+    key = ("number array", q.fieldname)
+    if cache.get(key) is None or len(cache[key]) != len(days):
+        cache[key] = np.asarray(days, dtype=np.int64)
+    docnums = evaluator.within_docnums
+    values = cache[key][docnums]
+    kept = values != missing
+    if q.start is not None:
+        kept &= values >= field.prepare_number(q.start) + (1 if q.startexcl else 0)
+    if q.end is not None:
+        kept &= values <= field.prepare_number(q.end) - (1 if q.endexcl else 0)
+    found = docnums[kept]
+    return DenseScores(found, np.full(len(found), float(q.boost)))
+
+
 def block_arrays(np, matcher) -> tuple:
     """(docnums, term frequencies) of the W3LeafMatcher's current block, as arrays
     (docnums without the segment's offset)."""

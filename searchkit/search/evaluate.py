@@ -53,6 +53,7 @@ class Evaluator:
         self.leaves = [Leaf(sub, offset) for sub, offset in searcher.leaf_searchers()]
         self.deadline = deadline
         self.within: set[int] | None = None  # set by an And: only these documents can still match
+        self.within_docnums = None  # the same as a sorted numpy array, when the And has it as one
         self._info_cache: dict = {}
         self._all: frozenset[int] | None = None
 
@@ -132,6 +133,8 @@ class Evaluator:
             return None
         days, missing = column  # `missing`: the value of a document without one (no trie term matches it)
         field = self.searcher.schema[q.fieldname]
+        if self.within_docnums is not None:
+            return dense.range_within(self, q, field, days, missing)
         docnums = list(self.within)
         values = pick(days, docnums) if docnums else ()
         kept = map(missing.__ne__, values)
@@ -475,7 +478,7 @@ class Evaluator:
             return self._node(subs[0])
         out: Scores | None = None
         excluded: list = []
-        outer = self.within
+        outer, outer_docnums = self.within, self.within_docnums
         try:
             for sub in sorted(subs, key=self._estimate):
                 result = self._node(sub)
@@ -491,8 +494,9 @@ class Evaluator:
                 if not out:
                     return {}
                 self.within = set(out) if outer is None else outer.intersection(out)
+                self.within_docnums = out.docnums if outer is None and isinstance(out, dense.DenseScores) else None
         finally:
-            self.within = outer
+            self.within, self.within_docnums = outer, outer_docnums
         if out is None:
             union: set[int] = set()
             for scores in excluded:
