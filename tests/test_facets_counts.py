@@ -82,3 +82,23 @@ def test_cooccurrence_counts_per_article(corpus):
     people = next(f for f in facets if f.kind == "person")
     assert "Faiz Hamid" not in {v.name for v in people.values}
     assert {v.name: v.count for v in people.values} == dict(expected.most_common(10))
+
+
+@pytest.mark.parametrize("top", [1, 3, 10, 40])
+def test_facets_counted_over_an_array_of_matches_equal_the_counts_over_a_list(seeds_index, top):
+    """A large query's matches come as a numpy array (search/dense.py) and are counted with
+    numpy: the same names and counts, ties in name order, names merged or not."""
+    import numpy as np
+
+    from searchkit.models import ENTITY_KINDS
+    from searchkit.search.facets import count_entities, index_merges
+
+    with seeds_index._ix.reader() as reader:
+        docnums = [docnum for docnum in reader.all_doc_ids() if docnum % 3]
+        merges = index_merges(reader)
+        for kinds in (ENTITY_KINDS, ("org",)):
+            for merged in (None, merges):
+                expected = count_entities(reader, docnums, top=top, kinds=kinds, merges=merged)
+                found = count_entities(reader, np.array(docnums), top=top, kinds=kinds, merges=merged)
+                assert found == expected
+                assert sum(len(facet.values) for facet in found) >= min(top, 3)

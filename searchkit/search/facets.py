@@ -31,6 +31,8 @@ def count_entities(reader, docnums: Iterable[int], top: int = 10, kinds=ENTITY_K
             per_article, table = _merged_lines(reader, coded, merges) if merges else coded
             if hasattr(docnums, "dtype"):  # a numpy array (dense.DenseScores.docnums)
                 counts = _counted_with_arrays(reader, per_article, docnums)
+                found = _top_of_counts(_line_kinds(reader, table), table, counts, top, kinds)
+                return tuple(Facet(kind, values) for kind, values in found.items())
             else:
                 counts = Counter()
                 counts.update(chain.from_iterable(map(per_article.__getitem__, docnums)))
@@ -100,9 +102,47 @@ def _counted_with_arrays(reader, per_article: list, docnums) -> dict[int, int]:
     ends = np.cumsum(chosen)
     # the place in `flat` of each chosen article's k-th line: its start + k
     places = np.repeat(starts[docnums] - (ends - chosen), chosen) + np.arange(int(ends[-1]) if len(ends) else 0)
-    counts = np.bincount(flat[places])
-    found = np.flatnonzero(counts)
-    return dict(zip(found.tolist(), counts[found].tolist()))
+    return np.bincount(flat[places])
+
+
+def _top_of_counts(line_kinds, table: list, counts, top: int, kinds) -> dict[str, tuple[FacetValue, ...]]:
+    """_top_per_kind from an array of articles per line number: per kind, only the
+    lines counted at least as often as its top-th are decoded and sorted."""
+    import numpy as np
+
+    line_kinds = line_kinds[:len(counts)]
+    out = {}
+    for kind in kinds:
+        number = ENTITY_KINDS.index(kind) if kind in ENTITY_KINDS else -2
+        codes = np.flatnonzero((line_kinds == number) & (counts > 0)) if top > 0 else []
+        if not len(codes):
+            out[kind] = ()
+            continue
+        numbers = counts[codes]
+        if len(codes) > top:
+            floor = np.partition(numbers, len(numbers) - top)[len(numbers) - top]
+            codes, numbers = codes[numbers >= floor], numbers[numbers >= floor]
+        chosen = sorted((-number, table[code].partition(b"\t")[2].decode("utf-8"))
+                        for code, number in zip(codes.tolist(), numbers.tolist()))
+        out[kind] = tuple(FacetValue(name, -negative) for negative, name in chosen[:top])
+    return out
+
+
+def _line_kinds(reader, table: list):
+    """Each line number's kind as its place in ENTITY_KINDS (-1: no name), made once per
+    kept reader and table."""
+    import numpy as np
+
+    cache = reader.__dict__.setdefault("_searchkit_columns", {})
+    key = ("line kinds", id(table))
+    if key not in cache or cache[key][0] is not table:
+        kinds = []
+        for line in table:
+            code, _, name = line.partition(b"\t")
+            kind = entity_kind(code)
+            kinds.append(ENTITY_KINDS.index(kind) if name and kind in ENTITY_KINDS else -1)
+        cache[key] = (table, np.array(kinds, dtype=np.int64))  # table kept: its id stays its own
+    return cache[key][1]
 
 
 def _merged_lines(reader, coded: tuple[list, list], merges: Merges) -> tuple[list, list]:
