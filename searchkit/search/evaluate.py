@@ -72,10 +72,10 @@ class Evaluator:
     def _dense_or(self, terms: list):
         """The OR of terms scored with numpy (dense.py) when they have many postings and
         no document is ruled out yet; else None."""
-        if (self.within is not None or getattr(self.weighting, "use_final", False)
+        if ((self.within is not None and self.within_docnums is None) or getattr(self.weighting, "use_final", False)
                 or sum(term[3] for term in terms) < dense.DENSE_FROM):
             return None
-        return dense.dense_or(self, terms)
+        return dense.dense_or(self, terms)  # inside an And, all its matches: the And keeps those in both
 
     def _final(self, scores: Scores) -> Scores:
         weighting = self.weighting
@@ -430,7 +430,7 @@ class Evaluator:
     def _or_terms(self, q: wq.Or) -> list | None:
         """[(term, its bytes, infos, document frequency)] when `q` is an OR of terms of
         scored fields (ORs inside it flattened: each word in title and body), else None."""
-        if self.within is not None or not isinstance(self.weighting, NewsBM25F):
+        if (self.within is not None and self.within_docnums is None) or not isinstance(self.weighting, NewsBM25F):
             return None
         schema = self.searcher.schema
         found = []
