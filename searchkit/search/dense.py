@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-DENSE_FROM = 20_000  # postings in the query: below this the dict path is as fast
+DENSE_FROM = 2_000  # postings in the query: below this the dict path is as fast (measured at 1x and 25x)
 DENSE_WITHIN = 2_000  # a phrase inside an And: documents still possible, below which the dict path is as fast
 
 
@@ -322,7 +322,7 @@ def dense_phrase(evaluator, q, fieldname: str, btexts: list, frequencies: list, 
         if found is None:
             return None
         words[index] = found
-        wanted = found[0] if wanted is None else np.intersect1d(wanted, found[0], assume_unique=True)
+        wanted = found[0] if wanted is None else wanted[_members(np, wanted, found[0])]
         if not len(wanted):
             return DenseScores(wanted, np.zeros(0))
     deleted = set()
