@@ -8,6 +8,7 @@ rounding, on every score.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 
 import pytest
@@ -67,6 +68,17 @@ def _assert_same(ix, text: str, syntax: bool = True, recency: float = 0.0):
         assert found[docnum] == pytest.approx(score, rel=1e-9, abs=1e-12), (text, docnum)
 
 
+@contextlib.contextmanager
+def small_blocks():
+    """Posting blocks of 40 postings while building: the seeds' common words then span
+    many blocks, as every common word of a large archive does (blocks hold 2,048)."""
+    from searchkit.index import fastindex
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(fastindex, "BLOCK_POSTINGS", 40)
+        yield
+
+
 @pytest.fixture(scope="module")
 def segmented_index(tmp_path_factory):
     """Three segments and deleted documents: the seeds corpus indexed in steps."""
@@ -78,12 +90,13 @@ def segmented_index(tmp_path_factory):
     economy = ROOT / "seeds" / "wikinews-economy.jsonl"
     shutil.copy(politics, folder / politics.name)
     ix = SearchIndex.open_or_create(path)
-    ix.update([folder], workers=0)
-    shutil.copy(economy, folder / economy.name)
-    ix.update([folder], workers=0)
-    lines = (folder / politics.name).read_text(encoding="utf-8").splitlines(keepends=True)
-    (folder / politics.name).write_text("".join(lines[: len(lines) // 2]), encoding="utf-8")
-    ix.update([folder], workers=0)
+    with small_blocks():
+        ix.update([folder], workers=0)
+        shutil.copy(economy, folder / economy.name)
+        ix.update([folder], workers=0)
+        lines = (folder / politics.name).read_text(encoding="utf-8").splitlines(keepends=True)
+        (folder / politics.name).write_text("".join(lines[: len(lines) // 2]), encoding="utf-8")
+        ix.update([folder], workers=0)
     yield ix._ix
     ix.close()
 
@@ -96,7 +109,8 @@ def optimized_index(segmented_index, tmp_path_factory):
     path = tmp_path_factory.mktemp("optimized") / "index"
     shutil.copytree(segmented_index.storage.folder, path)
     ix = SearchIndex.open(path)
-    assert ix.optimize().segments_after == 1
+    with small_blocks():
+        assert ix.optimize().segments_after == 1
     yield ix._ix.refresh()
     ix.close()
 
@@ -106,10 +120,20 @@ def test_scores_match_whoosh_after_a_merge(optimized_index, text):
     _assert_same(optimized_index, text)
 
 
-def test_the_segmented_index_has_segments_and_deletions(segmented_index):
+def test_the_segmented_index_has_segments_and_deletions(segmented_index, optimized_index):
     with segmented_index.searcher() as searcher:
         reader = searcher.reader()
         assert len(searcher.leaf_searchers()) > 1 or reader.has_deletions()
+    for ix in (segmented_index, optimized_index):  # and common words over many blocks
+        with ix.reader() as reader:
+            segment = next(r for r, _ in reader.leaf_readers())
+            info = segment._terms.term_info("body", b"govern")
+            assert info.doc_frequency() > 120 and not info.is_inlined()
+            matcher = segment.postings("body", b"govern")
+            blocks = 1
+            while matcher.is_active():
+                blocks += matcher.next()  # True when it moved on to the next block
+            assert blocks > 3
 
 
 @pytest.mark.parametrize("text", QUERIES)
