@@ -53,9 +53,6 @@ class DenseScores(Mapping):
     def items(self):
         return zip(self.docnums.tolist(), self.values.tolist())
 
-    def values_list(self) -> list[float]:
-        return self.values.tolist()
-
     def _as_dict(self) -> dict:
         if self._dict is None:
             self._dict = dict(self.items())
