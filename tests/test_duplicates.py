@@ -237,3 +237,55 @@ def test_sketches_read_from_the_mapped_column_equal_whoosh_column_reader(tmp_pat
             values = [value(docnum) for docnum in range(reader.doc_count_all())]
             assert values == [column[docnum] for docnum in range(reader.doc_count_all())]
             assert len(set(values)) > 5
+
+
+def reference_groups(raws, needed, lookahead, most):
+    """Grouping as its docstring states it, item by item: the first group whose kept sketch
+    shares a key bin and resembles the item by SIMILARITY or more."""
+    groups, quiet = [], None
+    for seen, raw in enumerate(raws):
+        if seen >= most or (quiet is not None and quiet >= lookahead):
+            break
+        sketch = read_sketch(raw)
+        into = None
+        if sketch is not None:
+            into = next((g for g, (_, _, kept) in enumerate(groups) if kept is not None
+                         and set(sketch.keys) & set(kept.keys) and resemblance(sketch, kept) >= SIMILARITY), None)
+        if into is not None:
+            groups[into][1].append(seen)
+            if quiet is not None:
+                quiet = 0 if into < needed else quiet + 1
+            continue
+        groups.append((seen, [], sketch))
+        if quiet is not None:
+            quiet += 1
+        elif len(groups) == needed:
+            quiet = 0
+    return [(kept, folded) for kept, folded, _ in groups]
+
+
+@pytest.mark.parametrize("needed, lookahead, most", [(11, 10, 2000), (3, 4, 2000), (40, 10, 2000), (11, 10, 150),
+                                                     (200, 10, 2000)])
+def test_groups_are_those_of_the_plain_definition(needed, lookahead, most):
+    """Candidates looked up through shared key bins: the groups, their order and their
+    folded items are those of the plain definition, for copies in a shuffled rank order
+    mixed with short reports (numbers decide), articles too short to sketch and none."""
+    from searchkit.search.duplicates import group_duplicates
+
+    rng = random.Random(needed * 1000 + most)
+    raws = []
+    for story in seed_stories(STORIES):
+        raws += [make_sketch(story.get("title", ""), perturb(story["text"], rng)) for _ in range(COPIES)]
+    for number in range(40):
+        report = f"Wheat exports {number % 7 * 50},000 tonnes in week {number % 5} said the ministry"
+        raws.append(make_sketch("", report))
+    raws += [NO_SKETCH, None, b"short"] * 4
+    rng.shuffle(raws)
+    got = group_duplicates(range(len(raws)), raws.__getitem__, needed=needed,
+                           lookahead=lookahead, most=most)
+    assert got == reference_groups(raws, needed, lookahead, most)
+    looked_at = sum(1 + len(folded) for _, folded in got)
+    if needed > 10:
+        assert looked_at > 100 and sum(len(folded) for _, folded in got) > 50
+    else:  # few groups asked for: it stops early
+        assert looked_at < 50

@@ -238,9 +238,14 @@ def _both_paths(ix, text: str, monkeypatch):
     return expected, found
 
 
+PHRASES = ['"president of the united states"', '"new york city"', '"minister prime"', 'title:"prime minister"',
+           '"said the" government', '"police said police"', '"united states" "prime minister"',
+           '"the united states"']
+
+
 @pytest.mark.parametrize("which", ["seeds", "segmented", "optimized"])
-@pytest.mark.parametrize("text", QUERIES + ["oil gas bank market police", "title:election", "the",
-                                            'government "prime minister"', 'place:"united states" OR war'])
+@pytest.mark.parametrize("text", QUERIES + PHRASES + ["oil gas bank market police", "title:election", "the",
+                                                     'government "prime minister"', 'place:"united states" OR war'])
 def test_the_numpy_path_gives_the_same_scores_bit_for_bit(which, text, seeds_index, segmented_index,
                                                           optimized_index, monkeypatch):
     from searchkit.search.dense import DenseScores

@@ -24,6 +24,7 @@ import re
 import struct
 import zlib
 from itertools import compress, islice
+from operator import add
 
 BINS = 64
 FEATURE_BINS = BINS - 1  # the last bin holds a short article's numbers
@@ -82,18 +83,21 @@ class Sketch:
 
     __slots__ = ("bits", "empty", "numbers", "keys")
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes, keys: list[int] | None = None) -> None:
         self.bits = int.from_bytes(data[:2 * FEATURE_BINS], "little")
         self.empty = _LOW_BITS & ~_nonzero_bins(self.bits ^ _ALL_EMPTY)  # bins equal to EMPTY
         self.numbers = int.from_bytes(data[2 * FEATURE_BINS:], "little")
-        values = _PACK_FEATURES.unpack_from(data)  # the first KEY_BINS filled bins, C-level
-        self.keys = list(islice(compress(enumerate(values), map(_EMPTY_NE, values)), KEY_BINS))
+        if keys is None:  # the first KEY_BINS filled bins, C-level: bin << 16 | its value
+            values = _PACK_FEATURES.unpack_from(data)
+            keys = list(islice(compress(map(add, _KEY_OFFSETS, values), map(_EMPTY_NE, values)), KEY_BINS))
+        self.keys = keys
 
 
 _LOW_BITS = sum(1 << (16 * i) for i in range(FEATURE_BINS))  # the lowest bit of every feature bin
 _ALL_EMPTY = _LOW_BITS * EMPTY
 _PACK_FEATURES = struct.Struct(f"<{FEATURE_BINS}H")
 _EMPTY_NE = EMPTY.__ne__
+_KEY_OFFSETS = [index << 16 for index in range(FEATURE_BINS)]
 
 
 def _nonzero_bins(value: int) -> int:
@@ -123,3 +127,27 @@ def resemblance(a: Sketch, b: Sketch) -> float:
 def read_sketch(data: bytes | None) -> Sketch | None:
     """A stored sketch made ready for comparison; None for a short article (or none stored)."""
     return Sketch(data) if data and len(data) == SIZE and data != NO_SKETCH else None
+
+
+ARRAYS_FROM = 64  # sketches read together past which their key bins are found with numpy
+
+
+def read_sketches(raws: list) -> list[Sketch | None]:
+    """read_sketch of each. Many at once find their key bins as one array (finding them
+    one by one costs 5 to 7 microseconds a sketch, more than comparing two sketches)."""
+    if len(raws) < ARRAYS_FROM:
+        return [read_sketch(raw) for raw in raws]
+    import numpy as np
+
+    kept = [bool(raw) and len(raw) == SIZE and raw != NO_SKETCH for raw in raws]
+    rows = np.frombuffer(b"".join(raw if ok else NO_SKETCH for raw, ok in zip(raws, kept)),
+                         dtype="<u2").reshape(len(raws), BINS)[:, :FEATURE_BINS]
+    filled = rows != EMPTY
+    chosen = filled & (np.cumsum(filled, axis=1) <= KEY_BINS)
+    keys = (rows | (np.arange(FEATURE_BINS, dtype=np.int64) << 16))[chosen].tolist()
+    ends = np.cumsum(chosen.sum(axis=1)).tolist()
+    sketches, start = [], 0
+    for raw, ok, end in zip(raws, kept, ends):
+        sketches.append(Sketch(raw, keys[start:end]) if ok else None)
+        start = end
+    return sketches
