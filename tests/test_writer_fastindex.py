@@ -95,7 +95,8 @@ def test_snippet_word_finding_equals_whoosh_analysis():
 
 def block_kinds(path) -> set[str]:
     """How the posting blocks of the body field hold positions: "packed" (ZippedPositions
-    in an uncompressed block) or "whoosh" (Whoosh's pickled tuples)."""
+    in an uncompressed block pickled at protocol 4) or "whoosh" (Whoosh's pickled tuples,
+    or a block pickled at Whoosh's protocol 2)."""
     from whoosh.codec.whoosh3 import W3LeafMatcher
 
     from searchkit.index.positions import ZippedPositions
@@ -109,7 +110,9 @@ def block_kinds(path) -> set[str]:
                     continue
                 matcher = W3LeafMatcher(segment._terms._postfile, *info.extent(), segment.schema[F.BODY].format)
                 matcher._read_data()
-                packed = isinstance(matcher._data[2], ZippedPositions) and not matcher._compression
+                raw = matcher._postfile.get(matcher._dataoffset, 2)
+                packed = (isinstance(matcher._data[2], ZippedPositions) and not matcher._compression
+                          and raw == b"\x80\x04")
                 kinds.add("packed" if packed else "whoosh")
     return kinds
 
