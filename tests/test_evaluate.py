@@ -275,6 +275,31 @@ def test_the_numpy_path_ranks_as_the_dict_path(segmented_index, monkeypatch):
         assert _ranked(searcher, found, 40, "date") == _ranked(searcher, expected, 40, "date")
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sets(st.integers(min_value=0, max_value=300), max_size=60), max_size=5),
+       st.sets(st.integers(min_value=0, max_value=300), max_size=20), st.booleans())
+def test_summed_scores_add_in_order_and_leave_deleted_documents_out(parts, deleted, nested):
+    """dense._summed: each document's scores added in the terms' order, as the dict path
+    adds them, whether the first term holds every other term's documents (its arrays are
+    the result) or not (arrays as long as the index); deleted documents are left out."""
+    import numpy as np
+
+    from searchkit.search.dense import _summed
+
+    if nested and parts:  # every later term's documents among the first's
+        parts = [parts[0] | set().union(*parts[1:])] + parts[1:]
+    scored, expected = [], {}
+    for term, docs in enumerate(parts):
+        ids = np.array(sorted(docs), dtype=np.int64)
+        scores = np.array([1.0 / (3 + term) + doc / 7.0 for doc in ids.tolist()])
+        scored.append((ids, scores))
+        for doc, score in zip(ids.tolist(), scores.tolist()):
+            expected[doc] = expected.get(doc, 0.0) + score
+    found = _summed(np, scored, set(deleted), 301)
+    assert dict(found.items()) == {doc: score for doc, score in expected.items() if doc not in deleted}
+    assert list(found.docnums) == sorted(found.docnums)
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.sampled_from([0.5, 1.25, 2.0, 3.5, 7.0, 7.000000000000001]), min_size=2, max_size=400),
        st.integers(min_value=1, max_value=60))

@@ -186,42 +186,80 @@ def term_arrays(np, reader, fieldname: str, info, offset: int) -> tuple:
 
 def dense_or(evaluator, terms: list) -> DenseScores:
     """The scores of an OR of terms ([(Term, bytes, infos, document frequency)], as
-    Evaluator._or_terms gives them), summed in the dict path's order. Past the
-    evaluator's deadline, raises TimedOut with the terms scored so far."""
+    Evaluator._or_terms gives them), summed in the dict path's order (the most
+    frequent term first). Past the evaluator's deadline, raises TimedOut with the
+    terms scored so far."""
     from .evaluate import TimedOut
 
     np = numpy()
-    searcher = evaluator.searcher
-    size = searcher.doc_count_all()
-    summed = np.zeros(size)
-    matched = np.zeros(size, dtype=bool)
+    scored: list = []  # (docnums, scores) of each term, in the order they are summed
     deleted: set[int] = set()
-
-    def gathered() -> DenseScores:
-        if deleted:
-            matched[np.fromiter(deleted, dtype=np.int64, count=len(deleted))] = False
-        docnums = np.flatnonzero(matched)
-        return DenseScores(docnums, summed[docnums])
-
     for term, btext, infos, frequency in sorted(terms, key=lambda term: -term[3]):
         fieldname = term.fieldname
         idf, table = evaluator._bm25(fieldname, frequency)
         norms = evaluator._norms_array(fieldname, table)
         lengths = evaluator._lengths_array(fieldname)
+        parts = []
         for leaf, info in zip(evaluator.leaves, infos):
-            if info is None:
-                continue
-            deleted.update(evaluator._deleted(leaf))
-            ids, tfs = term_arrays(np, leaf.reader, fieldname, info, leaf.offset)
+            if info is not None:
+                deleted.update(evaluator._deleted(leaf))
+                parts.append(term_arrays(np, leaf.reader, fieldname, info, leaf.offset))
+        if parts:
+            ids = np.concatenate([ids for ids, _ in parts]) if len(parts) > 1 else parts[0][0]
+            tfs = np.concatenate([tfs for _, tfs in parts]) if len(parts) > 1 else parts[0][1]
             ratios = (table.k1_plus_1 * tfs) / (tfs + norms[lengths[ids]])
             scores = idf * ratios
             if term.boost != 1.0:
                 scores = term.boost * scores
+            scored.append((ids, scores))
+        if evaluator.past_deadline():
+            raise TimedOut(_summed(np, scored, deleted, evaluator.searcher.doc_count_all()))
+    return _summed(np, scored, deleted, evaluator.searcher.doc_count_all())
+
+
+def _within(np, docnums, ids, at=None) -> bool:
+    """Whether every one of `ids` is in `docnums` (both ascending); `at`: their places
+    in `docnums` (np.searchsorted), when known."""
+    if not len(ids):
+        return True
+    if len(ids) > len(docnums):
+        return False
+    at = np.searchsorted(docnums, ids) if at is None else at
+    return bool(at[-1] < len(docnums)) and np.array_equal(docnums[at], ids)
+
+
+def _summed(np, scored: list, deleted: set, size: int) -> DenseScores:
+    """Each document's scores summed in `scored`'s order, deleted documents left out.
+    When the first part holds every other part's documents (one word in the body and
+    the title: the body holds the title), its arrays are the result; else arrays as
+    long as the index."""
+    docnums = summed = None
+    if scored:
+        first, first_scores = scored[0]
+        places = []
+        for ids, _ in scored[1:]:
+            if not _within(np, first, ids[::max(1, len(ids) // 16)]):  # a sample first: most ORs differ
+                break
+            at = np.searchsorted(first, ids)
+            if not _within(np, first, ids, at):
+                break
+            places.append(at)
+        else:
+            docnums, summed = first, first_scores.copy()
+            for at, (_, scores) in zip(places, scored[1:]):
+                summed[at] += scores
+    if docnums is None:
+        summed = np.zeros(size)
+        matched = np.zeros(size, dtype=bool)
+        for ids, scores in scored:
             summed[ids] += scores
             matched[ids] = True
-        if evaluator.past_deadline():
-            raise TimedOut(gathered())
-    return gathered()
+        docnums = np.flatnonzero(matched)
+        summed = summed[docnums]
+    if deleted and len(docnums):
+        kept = ~np.isin(docnums, np.fromiter(deleted, dtype=np.int64, count=len(deleted)))
+        docnums, summed = docnums[kept], summed[kept]
+    return DenseScores(docnums, summed)
 
 
 def _phrase_word(np, evaluator, fieldname: str, btext: bytes, wanted) -> tuple | None:
