@@ -87,6 +87,38 @@ class DenseScores(Mapping):
         return list(zip(docnums[order].tolist(), values[order].tolist()))
 
 
+class DocSet:
+    """An And's remaining documents as its DenseScores holds them (an ascending array);
+    the Python set that the dict paths take is made only when one asks for it (60,000
+    documents at 25x Reuters: 2 ms, for the numpy paths that never use it)."""
+
+    __slots__ = ("docnums", "_set")
+
+    def __init__(self, docnums) -> None:
+        self.docnums = docnums
+        self._set: frozenset[int] | None = None
+
+    def as_set(self) -> frozenset[int]:
+        if self._set is None:
+            self._set = frozenset(self.docnums.tolist())
+        return self._set
+
+    def __len__(self) -> int:
+        return len(self.docnums)
+
+    def __iter__(self):
+        return iter(self.docnums.tolist())
+
+    def __contains__(self, docnum) -> bool:
+        return docnum in self.as_set()
+
+    def intersection(self, other) -> frozenset[int]:
+        return self.as_set().intersection(other)
+
+    def __sub__(self, other) -> frozenset[int]:
+        return self.as_set() - other
+
+
 def as_arrays(np, scores) -> tuple:
     """(docnums ascending, scores) of a DenseScores or a dict, as arrays."""
     if isinstance(scores, DenseScores):
@@ -349,7 +381,9 @@ def dense_phrase(evaluator, q, fieldname: str, btexts: list, frequencies: list, 
     np = numpy()
     words: list = [None] * len(btexts)
     wanted = None
-    if within is not None:
+    if isinstance(within, DocSet):
+        wanted = within.docnums
+    elif within is not None:
         wanted = np.fromiter(within, dtype=np.int64, count=len(within))
         wanted.sort()
     for index in sorted(range(len(btexts)), key=frequencies.__getitem__):

@@ -52,7 +52,7 @@ class Evaluator:
         self.weighting = searcher.weighting
         self.leaves = [Leaf(sub, offset) for sub, offset in searcher.leaf_searchers()]
         self.deadline = deadline
-        self.within: set[int] | None = None  # set by an And: only these documents can still match
+        self.within = None  # set by an And: only these documents can still match (a set or a dense.DocSet)
         self.within_docnums = None  # the same as a sorted numpy array, when the And has it as one
         self._info_cache: dict = {}
         self._all: frozenset[int] | None = None
@@ -493,8 +493,11 @@ class Evaluator:
                     out = {docnum: score + result[docnum] for docnum, score in out.items() if docnum in result}
                 if not out:
                     return {}
-                self.within = set(out) if outer is None else outer.intersection(out)
-                self.within_docnums = out.docnums if outer is None and isinstance(out, dense.DenseScores) else None
+                if outer is None and isinstance(out, dense.DenseScores):
+                    self.within, self.within_docnums = dense.DocSet(out.docnums), out.docnums
+                else:
+                    self.within = set(out) if outer is None else outer.intersection(out)
+                    self.within_docnums = None
         finally:
             self.within, self.within_docnums = outer, outer_docnums
         if out is None:
