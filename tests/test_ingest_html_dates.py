@@ -50,6 +50,12 @@ def dated(head: str, body: str) -> tuple[dt.date | None, str | None]:
                  f'<h1>Rioja</h1>{STORY}<p>Next tasting on 29.02.2020 at the shop.</p>',
                  (dt.date(2020, 2, 11), "meta"),
                  id="an unmarked date in the text does not overrule a meta date"),
+    pytest.param('<meta property="article:published_time" content="2021-12-14T15:41:07+01:00">'
+                 '<meta name="DC.date.issued" content="2022-02-04T15:33:00+01:00">',
+                 '<meta itemprop="datePublished" content="2021-12-14T15:41:07+01:00">'
+                 f'<h1>Phones</h1><span class="date">04.02.2022</span>{STORY}',
+                 (dt.date(2022, 2, 4), "text"),
+                 id="a meta element in the body is not a date shown to readers"),
 ])
 def test_machine_dates_and_the_shown_date(head, body, expected):
     assert dated(head, body) == expected

@@ -116,6 +116,8 @@ def _meta_date(meta: dict[str, list[str]], names: tuple[str, ...]) -> _dt.date |
 def _time_tag_date(page: Page) -> _dt.date | None:
     marked = page.by_itemprop
     for tag in marked.get("datePublished", []) + marked.get("dateCreated", []):
+        if tag.name == "meta":  # not shown; read with the meta tags
+            continue
         day = read_date(tag.get("content") or tag.get("datetime") or tag.get_text(" "))
         if day:
             return day
