@@ -17,6 +17,8 @@ from searchkit.ingest.html_datetext import find_dates
 
 STORY = ("<p>The river rose by two metres overnight, flooding the lower town and closing the "
          "main road to the coast for most of the morning.</p>")
+REVISED_LD = ('<script type="application/ld+json">{"@type": "BlogPosting", "datePublished": '
+              '"2019-06-17T00:00:00Z", "dateModified": "2020-06-04T16:41:46Z"}</script>')
 
 
 def dated(head: str, body: str) -> tuple[dt.date | None, str | None]:
@@ -56,6 +58,14 @@ def dated(head: str, body: str) -> tuple[dt.date | None, str | None]:
                  f'<h1>Phones</h1><span class="date">04.02.2022</span>{STORY}',
                  (dt.date(2022, 2, 4), "text"),
                  id="a meta element in the body is not a date shown to readers"),
+    pytest.param(REVISED_LD,
+                 f'<h1>Docker</h1><span class="post-date">June 4, 2020</span>{STORY}',
+                 (dt.date(2020, 6, 4), "text"),
+                 id="the shown date is the stated revision date"),
+    pytest.param(REVISED_LD,
+                 f'<h1>Docker</h1><span class="post-date">June 9, 2020</span>{STORY}',
+                 (dt.date(2019, 6, 17), "json-ld"),
+                 id="a shown date that is no stated date does not count"),
 ])
 def test_machine_dates_and_the_shown_date(head, body, expected):
     assert dated(head, body) == expected

@@ -7,7 +7,8 @@ citation_ and many CMS names) — checked against the date the page marks for
 its readers (see extract_date) — then `<time>` elements and
 `itemprop="datePublished"` markup, dates in the page's JSON state, and a
 written date in the visible text near the headline. "Modified"/"updated"
-dates, then the share image's URL, are used only when nothing else is found.
+dates, then the share image's URL, are used alone only when nothing else is
+found; a shown date that equals the stated modified date is believed.
 """
 
 from __future__ import annotations
@@ -249,6 +250,15 @@ def _machine_dates(meta: dict[str, list[str]], objects: list[dict]) -> set[_dt.d
     return found - {None}
 
 
+def _modified_dates(meta: dict[str, list[str]], objects: list[dict]) -> set[_dt.date]:
+    """Every revision date the page states for machines: JSON-LD
+    `dateModified`, modified meta tags."""
+    found = {read_date(str(source.get("dateModified") or "")) for source in objects}
+    for name in MODIFIED_META:
+        found.update(read_date(value) for value in meta.get(name, ()))
+    return found - {None}
+
+
 def extract_date(page: Page, meta: dict[str, list[str]], article: dict,
                  objects: list[dict], url: str | None) -> tuple[_dt.date | None, str | None]:
     """(date, source) with source one of json-ld, meta, time-tag, url, text.
@@ -257,7 +267,9 @@ def extract_date(page: Page, meta: dict[str, list[str]], article: dict,
     way to the date the page marks for its readers (a <time>, a date in an
     element labelled as one, after "Published", in the byline) when the
     shown date is another of the page's machine-readable dates (JSON-LD
-    said one day, a meta tag another: a republished story), when it is one
+    said one day, a meta tag another: a republished story; or the shown
+    date is the stated `dateModified`: the page shows readers the day it
+    was revised and republished, not the first draft's), when it is one
     day off (a UTC time on the day before or after the publisher's own, a
     revision the next morning), or when the meta date comes only from a
     generic name such as `date` or `dc.date` (often the CMS record's).
@@ -280,7 +292,8 @@ def extract_date(page: Page, meta: dict[str, list[str]], article: dict,
         seen, seen_source = _first((shown[0], ("text", lambda: _text_date(page, True))))
         generic = source == "meta" and _meta_date(meta, NAMED_PUBLISHED_META) is None
         if seen not in (None, day) and (generic or abs((seen - day).days) == 1
-                                        or seen in _machine_dates(meta, objects)):
+                                        or seen in _machine_dates(meta, objects)
+                                        or seen in _modified_dates(meta, objects)):
             return seen, seen_source
         return day, source
     if _is_front_page(url):
