@@ -94,6 +94,14 @@ def test_a_time_element_shows_its_own_date_before_its_datetime():
     assert dated("", body) == (dt.date(2019, 6, 29), "time-tag")
 
 
+def test_a_published_date_in_an_aside_is_read():
+    body = ('<h1>Silence</h1><aside class="meta"><p class="authors">Von: M. Muster</p>'
+            '<time itemprop="datePublished" datetime="2023-10-18T11:45:00+02:00">18. Okt 2023'
+            f'</time></aside>{STORY}<div class="teaser"><h3>Older</h3><time itemprop="dateCreated"'
+            ' datetime="2023-10-10T12:20:56+02:00">10. Okt 2023</time></div>')
+    assert dated("", body) == (dt.date(2023, 10, 18), "time-tag")
+
+
 @pytest.mark.parametrize("body, expected", [
     pytest.param('<h1>Willingen</h1><p>Next event: 1. Februar 2022.</p>'
                  f'<small>Erstellt am: 30.01.2022 18:36 / sk</small>{STORY}',

@@ -55,6 +55,9 @@ _DATE_TAGS = ("span", "div", "p", "small", "em", "li", "dd", "h3", "h4", "h5", "
 _SCRIPT_DATE = re.compile(
     r"[\"'](?:datePublished|published_?at|publishedDate|publishDate|pubDate|pub_date"
     r"|date_published|createdAt|firstPublished)[\"']\s*:\s*[\"']([^\"']{8,40})[\"']")
+_MARKED_PUBLISHED = re.compile(
+    r"<(?!meta\b)[a-z][a-z0-9]*\b[^<>]*\bitemprop=[\"']?datePublished\b[^<>]*>", re.I)
+_DATE_ATTRIBUTE = re.compile(r"\b(?:datetime|content)=[\"']?([^\"'<>\s]{8,40})", re.I)
 _NOT_STORY = re.compile(
     r"comment|related|teaser|popular|sidebar|widget|caption|recommend|trending|footer"
     r"|slider|carousel|most-?read|more-|reply|replies|archive|calendar|navbar|menu", re.I)
@@ -116,12 +119,17 @@ def _meta_date(meta: dict[str, list[str]], names: tuple[str, ...]) -> _dt.date |
 
 def _time_tag_date(page: Page) -> _dt.date | None:
     marked = page.by_itemprop
-    for tag in marked.get("datePublished", []) + marked.get("dateCreated", []):
-        if tag.name == "meta":  # not shown; read with the meta tags
-            continue
-        day = read_date(tag.get("content") or tag.get("datetime") or tag.get_text(" "))
-        if day:
-            return day
+    for prop in ("datePublished", "dateCreated"):
+        for tag in marked.get(prop, []):
+            if tag.name == "meta":  # not shown; read with the meta tags
+                continue
+            day = read_date(tag.get("content") or tag.get("datetime") or tag.get_text(" "))
+            if day:
+                return day
+        if prop == "datePublished":
+            day = _cut_published_markup(page.raw)
+            if day:
+                return day
     fallback = None
     frame = _story_frame(page)
     times = [t for t in page.named("time") if not _outside_story(t, frame)]
@@ -135,6 +143,18 @@ def _time_tag_date(page: Page) -> _dt.date | None:
             return day
         fallback = fallback or day
     return fallback
+
+
+def _cut_published_markup(raw: str) -> _dt.date | None:
+    """An element marked `itemprop="datePublished"` that parsing left out
+    (an <aside> holding the byline is cut with the page's noise): its
+    datetime or content attribute, read from the raw page."""
+    for match in _MARKED_PUBLISHED.finditer(raw, 0, 2_000_000):
+        value = _DATE_ATTRIBUTE.search(match[0])
+        day = read_date(value[1]) if value else None
+        if day:
+            return day
+    return None
 
 
 def _shown_time(tag) -> _dt.date | None:
