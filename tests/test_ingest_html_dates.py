@@ -102,6 +102,22 @@ def test_a_published_date_in_an_aside_is_read():
     assert dated("", body) == (dt.date(2023, 10, 18), "time-tag")
 
 
+@pytest.mark.parametrize("html, expected", [
+    pytest.param('<title>Fall in love with black - Blog</title><div class="slider"><div class='
+                 '"caption">14/06/2019</div></div><div class="mainwrap single sidebar"><div '
+                 'class="post"><div class="post-meta">08/08/2017 by S. Marcus</div><h2>Fall in '
+                 f'love with black</h2>{STORY}</div><div class="widget-date">14/06/2019</div></div>',
+                 dt.date(2017, 8, 8), id="a blog's h2 headline, in a wrapper named sidebar"),
+    pytest.param('<title>No app store over mobile data? | Forum</title><div class="login">'
+                 'Open since 12.03.2015</div><h1><a href="/" title='
+                 '"Home"></a></h1><h2 class="Title">No app store over mobile data?</h2><div '
+                 f'class="post-comment"><span>Ann, 28.09.2019 14:02</span>{STORY}</div>',
+                 dt.date(2019, 9, 28), id="an empty logo h1 is not the headline"),
+])
+def test_the_headline_without_an_h1(html, expected):
+    assert parse_html(html).date == expected
+
+
 @pytest.mark.parametrize("body, expected", [
     pytest.param('<h1>Willingen</h1><p>Next event: 1. Februar 2022.</p>'
                  f'<small>Erstellt am: 30.01.2022 18:36 / sk</small>{STORY}',

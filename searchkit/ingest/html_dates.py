@@ -131,9 +131,10 @@ def _time_tag_date(page: Page) -> _dt.date | None:
             if day:
                 return day
     fallback = None
-    frame = _story_frame(page)
+    headline = _headline(page)
+    frame = _story_frame(headline)
     times = [t for t in page.named("time") if not _outside_story(t, frame)]
-    for tag in page.after_headline(times):
+    for tag in page.after_headline(times, headline):
         day = _shown_time(tag)
         if not day:
             continue
@@ -176,11 +177,26 @@ def _script_date(page: Page) -> _dt.date | None:
     return None
 
 
-def _story_frame(page: Page) -> set[int]:
+def _headline(page: Page):
+    """The story's headline: the first <h1> with text, else the first <h2>
+    whose text is in the page's <title> (a blog keeps <h1> for its name or
+    has none)."""
+    for tag in page.named("h1"):
+        if tag.get_text(strip=True):
+            return tag
+    title = page.first("title")
+    title_text = " ".join(title.get_text(" ").split()).lower() if title else ""
+    for tag in page.named("h2"):
+        text = " ".join(tag.get_text(" ").split()).lower()
+        if len(text) >= 8 and text in title_text:
+            return tag
+    return None
+
+
+def _story_frame(headline) -> set[int]:
     """The elements that hold the headline: layout, not a sidebar or teaser,
     whatever their class says (`one-sidebar-second` on the page's wrapper)."""
-    h1 = page.first("h1")
-    return {id(node) for node in h1.parents} if h1 is not None else set()
+    return {id(node) for node in headline.parents} if headline is not None else set()
 
 
 def _outside_story(tag, frame: set[int] = frozenset()) -> bool:
@@ -205,10 +221,11 @@ def _text_date(page: Page, marked_only: bool = False) -> _dt.date | None:
     visible text."""
     candidates = [t for name in _DATE_TAGS for t in page.named(name)
                   if (t.attrs.get("class") or t.attrs.get("id")) and _DATE_CLASS.search(class_id(t))]
-    frame = _story_frame(page)
+    headline = _headline(page)
+    frame = _story_frame(headline)
     candidates = [t for t in candidates if not _outside_story(t, frame)]
     candidates.sort(key=lambda t: page.position[id(t)])
-    for tag in page.after_headline(candidates)[:150]:
+    for tag in page.after_headline(candidates, headline)[:150]:
         text = tag.get_text(" ")[:300]
         if _MODIFIED_WORDS.search(text[:40]):
             continue
@@ -220,7 +237,7 @@ def _text_date(page: Page, marked_only: bool = False) -> _dt.date | None:
     labelled = _labelled_date(text)
     if labelled:
         return labelled
-    for tag in _byline_and_neighbours(page):
+    for tag in _byline_and_neighbours(page, headline):
         found = find_dates(tag.get_text(" ")[:300], short_years=True)
         if found:
             return found[0][0]
@@ -235,7 +252,7 @@ def _text_date(page: Page, marked_only: bool = False) -> _dt.date | None:
     return found[0][0] if found else None
 
 
-def _byline_and_neighbours(page: Page) -> list:
+def _byline_and_neighbours(page: Page, headline) -> list:
     """Where a bare date such as `8.5.12` stands for the publication date: the
     element holding the first author link, and the elements next to the
     headline."""
@@ -244,9 +261,8 @@ def _byline_and_neighbours(page: Page) -> list:
                   None)
     if author is not None and author.parent is not None:
         found.append(author.parent)
-    h1 = page.first("h1")
-    if h1 is not None:
-        found += [h1.find_previous_sibling(), h1.find_next_sibling()]
+    if headline is not None:
+        found += [headline.find_previous_sibling(), headline.find_next_sibling()]
     return [tag for tag in found if tag is not None]
 
 

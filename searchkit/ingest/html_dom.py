@@ -93,13 +93,12 @@ class Page:
         tags = self.by_name.get(name)
         return tags[0] if tags else None
 
-    def after_headline(self, tags: list[Tag]) -> list[Tag]:
-        """The tags after the first <h1> first (a page's own date and byline
-        usually follow its headline), then the ones before it."""
-        h1 = self.first("h1")
-        if h1 is None:
+    def after_headline(self, tags: list[Tag], headline: Tag | None) -> list[Tag]:
+        """The tags after the headline first (a page's own date and byline
+        usually follow it), then the ones before it."""
+        if headline is None:
             return tags
-        mark = self.position[id(h1)]
+        mark = self.position[id(headline)]
         return ([t for t in tags if self.position[id(t)] > mark]
                 + [t for t in tags if self.position[id(t)] <= mark])
 
