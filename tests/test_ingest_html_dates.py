@@ -158,6 +158,18 @@ def test_day_first_month_names_in_russian_ukrainian_polish(text, expected):
     assert find_dates(text) == [(expected, 0)]
 
 
+@pytest.mark.parametrize("lang, expected", [
+    ("en-GB", dt.date(2020, 10, 2)), ("de", dt.date(2020, 10, 2)),
+    ("en-US", dt.date(2020, 2, 10)), (None, dt.date(2020, 2, 10)),
+])
+def test_a_slash_date_is_read_in_the_page_language(lang, expected):
+    root = f'<html lang="{lang}">' if lang else "<html>"
+    html = (f'{root}<body><h1>Halls too full</h1><span class="time">02/10/2020</span>{STORY}'
+            '</body></html>')
+    assert parse_html(html).date == expected
+    assert find_dates("on 25/10/2020", day_first=False) == [(dt.date(2020, 10, 25), 3)]
+
+
 def test_a_month_name_is_a_whole_word():
     assert find_dates("5 маяк 2020") == []
 

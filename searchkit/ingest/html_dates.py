@@ -135,7 +135,7 @@ def _time_tag_date(page: Page) -> _dt.date | None:
     frame = _story_frame(headline)
     times = [t for t in page.named("time") if not _outside_story(t, frame)]
     for tag in page.after_headline(times, headline):
-        day = _shown_time(tag)
+        day = _shown_time(page, tag)
         if not day:
             continue
         before = tag.previous_sibling
@@ -158,10 +158,10 @@ def _cut_published_markup(raw: str) -> _dt.date | None:
     return None
 
 
-def _shown_time(tag) -> _dt.date | None:
+def _shown_time(page: Page, tag) -> _dt.date | None:
     """The date of a <time>: the full date its text shows readers, else its
     datetime (or title) attribute (a UTC datetime can fall on another day)."""
-    shown = find_dates(tag.get_text(" ")[:200])
+    shown = _page_dates(page, tag.get_text(" ")[:200])
     if shown:
         return shown[0][0]
     value = tag.get("datetime") or tag.get("title")
@@ -229,26 +229,26 @@ def _text_date(page: Page, marked_only: bool = False) -> _dt.date | None:
         text = tag.get_text(" ")[:300]
         if _MODIFIED_WORDS.search(text[:40]):
             continue
-        found = find_dates(text, short_years=True)
+        found = _page_dates(page, text, short_years=True)
         if found:
             return found[0][0]
     body = page.first("body") or page.soup
     text = body.get_text(" ")[:20000]
-    labelled = _labelled_date(text)
+    labelled = _labelled_date(page, text)
     if labelled:
         return labelled
     for tag in _byline_and_neighbours(page, headline):
-        found = find_dates(tag.get_text(" ")[:300], short_years=True)
+        found = _page_dates(page, tag.get_text(" ")[:300], short_years=True)
         if found:
             return found[0][0]
     if marked_only:
         return None
     for name in ("h1", "title"):
         tag = page.first(name)
-        found = find_dates(tag.get_text(" ")) if tag else []
+        found = _page_dates(page, tag.get_text(" ")) if tag else []
         if found:
             return found[0][0]
-    found = find_dates(text)
+    found = _page_dates(page, text)
     return found[0][0] if found else None
 
 
@@ -266,10 +266,10 @@ def _byline_and_neighbours(page: Page, headline) -> list:
     return [tag for tag in found if tag is not None]
 
 
-def _labelled_date(text: str) -> _dt.date | None:
+def _labelled_date(page: Page, text: str) -> _dt.date | None:
     """The first date written right after "Published", "Veröffentlicht am"…"""
     for match in _PUBLISHED_LABEL.finditer(text):
-        found = find_dates(text[match.end():match.end() + 40], short_years=True)
+        found = _page_dates(page, text[match.end():match.end() + 40], short_years=True)
         if found and found[0][1] < 12:
             return found[0][0]
     return None
@@ -355,8 +355,22 @@ def _latest_date(page: Page) -> _dt.date | None:
     """The newest date written in the visible text: a front page is as new as
     its newest item."""
     body = page.first("body") or page.soup
-    found = find_dates(body.get_text(" ")[:50000])
+    found = _page_dates(page, body.get_text(" ")[:50000])
     return max(day for day, _ in found) if found else None
+
+
+def _page_dates(page: Page, text: str, short_years: bool = False) -> list[tuple[_dt.date, int]]:
+    """find_dates, reading `02/10/2020` day first when the page's language
+    is not American English."""
+    return find_dates(text, short_years, _writes_day_first(page))
+
+
+def _writes_day_first(page: Page) -> bool:
+    """The page declares a language (`<html lang>`) other than English or
+    American English: Britain and the rest of the world write the day first."""
+    root = page.first("html")
+    lang = str(root.get("lang") or root.get("xml:lang") or "") if root is not None else ""
+    return lang.lower() not in ("", "en", "en-us", "en_us")
 
 
 def _first(finders) -> tuple[_dt.date | None, str | None]:

@@ -106,7 +106,7 @@ def read_date(value: str) -> _dt.date | None:
     return found[0][0] if found else None
 
 
-def _numeric_dates(text: str, short_years: bool):
+def _numeric_dates(text: str, short_years: bool, day_first: bool):
     for pattern in (_ISO, _YMD_SLASH):
         for m in pattern.finditer(text):
             yield m.start(), make_date(int(m[1]), int(m[2]), int(m[3]))
@@ -117,15 +117,19 @@ def _numeric_dates(text: str, short_years: bool):
             yield m.start(), make_date(2000 + int(m[3]), int(m[2]), int(m[1]))
     for m in _SLASHES.finditer(text):
         first, second = int(m[1]), int(m[2])
-        month, day = (second, first) if first > 12 else (first, second)
+        month, day = (second, first) if first > 12 or (day_first and second <= 12) else (
+            first, second)
         yield m.start(), make_date(int(m[3]), month, day)
 
 
-def find_dates(text: str, short_years: bool = False) -> list[tuple[_dt.date, int]]:
+def find_dates(text: str, short_years: bool = False,
+               day_first: bool = False) -> list[tuple[_dt.date, int]]:
     """Every plausible written date in text with its offset, in text order
-    (with short_years, also `31.10.23`)."""
+    (with short_years, also `31.10.23`). `02/10/2020` is read month first
+    (American) unless day_first (the page's language writes the day first)
+    or the first number is over 12."""
     folded = _fold(text)
-    found = list(_numeric_dates(folded, short_years))
+    found = list(_numeric_dates(folded, short_years, day_first))
     for m in _DAY_MONTH_YEAR.finditer(folded):
         found.append((m.start(), make_date(int(m[3]), MONTHS_DAY_FIRST[m[2]], int(m[1]))))
     for m in _MONTH_DAY_YEAR.finditer(folded):
