@@ -138,6 +138,9 @@ def test_the_headline_without_an_h1(html, expected):
                  '<time datetime="2018-03-12T19:30:12+00:00">Mar 12, 2018</time></p></blockquote>'
                  f'<div class="PublishDate">29. Januar 2019</div>{STORY}',
                  dt.date(2019, 1, 29), id="dates in quotes and embedded posts do not count"),
+    pytest.param(f'<h1>Kinder und Arbeit</h1>{STORY}<p>Seit 4. August 2014 gilt das neue '
+                 'Gesetz.</p><p class="info">Aktualisiert: 30.12.2016</p>',
+                 dt.date(2016, 12, 30), id="the page's update stamp beats a date in the prose"),
 ])
 def test_written_dates(body, expected):
     assert dated("", body) == (expected, "text")

@@ -217,21 +217,12 @@ def _outside_story(tag, frame: set[int] = frozenset()) -> bool:
 def _text_date(page: Page, marked_only: bool = False) -> _dt.date | None:
     """A written date: in an element whose class says it holds dates, after
     a "Published" label, in the byline or next to the headline; unless
-    marked_only, then in the headline or title, else the first date in the
-    visible text."""
-    candidates = [t for name in _DATE_TAGS for t in page.named(name)
-                  if (t.attrs.get("class") or t.attrs.get("id")) and _DATE_CLASS.search(class_id(t))]
+    marked_only, then in the headline or title, then a date marked as an
+    update (the page's own stamp), else the first date in the visible text."""
     headline = _headline(page)
-    frame = _story_frame(headline)
-    candidates = [t for t in candidates if not _outside_story(t, frame)]
-    candidates.sort(key=lambda t: page.position[id(t)])
-    for tag in page.after_headline(candidates, headline)[:150]:
-        text = tag.get_text(" ")[:300]
-        if _MODIFIED_WORDS.search(text[:40]):
-            continue
-        found = _page_dates(page, text, short_years=True)
-        if found:
-            return found[0][0]
+    day, revised = _date_class_date(page, headline)
+    if day:
+        return day
     body = page.first("body") or page.soup
     text = body.get_text(" ")[:20000]
     labelled = _labelled_date(page, text)
@@ -249,7 +240,27 @@ def _text_date(page: Page, marked_only: bool = False) -> _dt.date | None:
         if found:
             return found[0][0]
     found = _page_dates(page, text)
-    return found[0][0] if found else None
+    return revised or (found[0][0] if found else None)
+
+
+def _date_class_date(page: Page, headline) -> tuple[_dt.date | None, _dt.date | None]:
+    """(first date, first update date) in the story's elements whose class
+    says they hold dates, those after the headline first; a date after
+    "Updated" or "Aktualisiert" is only the second."""
+    candidates = [t for name in _DATE_TAGS for t in page.named(name)
+                  if (t.attrs.get("class") or t.attrs.get("id")) and _DATE_CLASS.search(class_id(t))]
+    frame = _story_frame(headline)
+    candidates = [t for t in candidates if not _outside_story(t, frame)]
+    candidates.sort(key=lambda t: page.position[id(t)])
+    revised = None
+    for tag in page.after_headline(candidates, headline)[:150]:
+        text = tag.get_text(" ")[:300]
+        found = _page_dates(page, text, short_years=True)
+        if found and _MODIFIED_WORDS.search(text[:40]):
+            revised = revised or found[0][0]
+        elif found:
+            return found[0][0], revised
+    return None, revised
 
 
 def _byline_and_neighbours(page: Page, headline) -> list:
