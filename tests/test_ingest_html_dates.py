@@ -52,6 +52,10 @@ def dated(head: str, body: str) -> tuple[dt.date | None, str | None]:
                  f'<h1>Rioja</h1>{STORY}<p>Next tasting on 29.02.2020 at the shop.</p>',
                  (dt.date(2020, 2, 11), "meta"),
                  id="an unmarked date in the text does not overrule a meta date"),
+    pytest.param('<meta name="date" content="2020-02-11">',
+                 f'<h1>Rioja</h1>{STORY}<ul class="events"><li><span class="datum">29.02.2020 '
+                 '18:00</span> Tasting</li><li><span class="datum">14.03.2020</span> Fair</li></ul>',
+                 (dt.date(2020, 2, 11), "meta"), id="a list of dated events is not the page's date"),
     pytest.param('<meta property="article:published_time" content="2021-12-14T15:41:07+01:00">'
                  '<meta name="DC.date.issued" content="2022-02-04T15:33:00+01:00">',
                  '<meta itemprop="datePublished" content="2021-12-14T15:41:07+01:00">'

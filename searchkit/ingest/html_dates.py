@@ -201,17 +201,26 @@ def _story_frame(headline) -> set[int]:
 
 def _outside_story(tag, frame: set[int] = frozenset()) -> bool:
     """In a comment, teaser, sidebar or footer (by its or an ancestor's class;
-    the elements of the frame do not count), or in a quote or an embedded
-    post (a <blockquote>)."""
+    the elements of the frame do not count), in a quote or an embedded
+    post (a <blockquote>), or in one item of a dated list."""
     node = tag
     while node is not None and node.name not in ("body", "[document]"):
         if node.name == "blockquote":  # a quote or an embedded post
+            return True
+        if node.name == "li" and id(node) not in frame and _in_dated_list(node):
             return True
         if (node.attrs.get("class") or node.attrs.get("id")) and id(node) not in frame \
                 and _NOT_STORY.search(class_id(node)):
             return True
         node = node.parent
     return False
+
+
+def _in_dated_list(item) -> bool:
+    """A list item next to an item that holds a date too: a list of events
+    or stories, each with its date."""
+    return any(sibling is not None and find_dates(sibling.get_text(" ")[:200])
+               for sibling in (item.find_previous_sibling("li"), item.find_next_sibling("li")))
 
 
 def _text_date(page: Page, marked_only: bool = False) -> _dt.date | None:
