@@ -126,6 +126,9 @@ def test_the_headline_without_an_h1(html, expected):
     pytest.param('<h1>Willingen</h1><p>Next event: 1. Februar 2022.</p>'
                  f'<small>Erstellt am: 30.01.2022 18:36 / sk</small>{STORY}',
                  dt.date(2022, 1, 30), id="a labelled date beats the first date in the text"),
+    pytest.param('<h1>Neue Präsidentin</h1><p>Die Wahl war für 15.10.2021 geplant.</p>'
+                 f'{STORY}<p>Letzte Änderung: 31.10.2021<br>Erschienen am: 13.10.2021</p>',
+                 dt.date(2021, 10, 13), id="'Erschienen am' labels the publication date"),
     pytest.param('<div class="layout one-sidebar-second"><p>Archive since 12 October 2020</p>'
                  '<h1>Libre cours</h1><span class="field-published-at">le 07 Mai 2020</span>'
                  f'{STORY}</div><div class="sidebar"><span class="date">1 June 2020</span></div>',

@@ -62,7 +62,7 @@ _NOT_STORY = re.compile(
     r"comment|related|teaser|popular|sidebar|widget|caption|recommend|trending|footer"
     r"|slider|carousel|most-?read|more-|reply|replies|archive|calendar|navbar|menu", re.I)
 _PUBLISHED_LABEL = re.compile(
-    r"\b(?:published|posted|veröffentlicht|erstellt|publié|publicado|pubblicato|gepubliceerd)"
+    r"\b(?:published|posted|veröffentlicht|erstellt|erschienen|publiziert|publié|publicado|pubblicato|gepubliceerd)"
     r"(?:\s+(?:on|am|le|el|il|op))?\s*:?\s*", re.I)
 _MODIFIED_WORDS = re.compile(r"updated|modified|aktualisiert|geändert|mis à jour|actualizado", re.I)
 
