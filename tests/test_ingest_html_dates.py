@@ -180,6 +180,16 @@ def test_a_slash_date_is_read_in_the_page_language(lang, expected):
     assert find_dates("on 25/10/2020", day_first=False) == [(dt.date(2020, 10, 25), 3)]
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("[2019年6月24日 11時30分]", dt.date(2019, 6, 24)),
+    ("2021년 3월 5일 오전", dt.date(2021, 3, 5)),
+    ("Geplaatst op 19-11-2019", dt.date(2019, 11, 19)),
+    ("Posted 11-19-2019", dt.date(2019, 11, 19)),
+])
+def test_chinese_japanese_korean_and_dashed_dates(text, expected):
+    assert [day for day, _ in find_dates(text)] == [expected]
+
+
 def test_a_month_name_is_a_whole_word():
     assert find_dates("5 маяк 2020") == []
 

@@ -4,7 +4,8 @@
 a time, `2019/11/19`, `19.11.2019`, `20191119`, a Unix timestamp, or a written
 date). `find_dates(text)` finds written dates inside running text:
 `November 19, 2019`, `19. November 2019`, `19 novembre 2019`,
-`19 de noviembre de 2019`, `Nov. 19 2019`, `19.11.2019`, `2019-11-19`.
+`19 de noviembre de 2019`, `Nov. 19 2019`, `19.11.2019`, `19-11-2019`, `2019-11-19`,
+`2019年11月19日`.
 Month names: English, German, French, Spanish, Italian, Portuguese, Dutch;
 day-first also Russian, Ukrainian and Polish (`15 августа 2016`, `3 maja 2020`).
 Dates before 1990 or later than tomorrow are not believed.
@@ -64,6 +65,12 @@ _YMD_SLASH = re.compile(r"(?<!\d)(\d{4})[/.](\d{1,2})[/.](\d{1,2})(?!\d)")
 _DMY_DOTS = re.compile(r"(?<![\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})(?!\d)")
 _DMY_SHORT = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{2})(?![\d.])")
 _SLASHES = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?!\d)")
+# 2019年6月24日, 2019년 6월 24일 (matched in folded text: Hangul decomposes)
+_YEAR_MARK, _MONTH_MARK, _DAY_MARK = (f"(?:{cjk}|{_fold(korean)})" for cjk, korean in
+                                     (("年", "년"), ("月", "월"), ("日", "일")))
+_CJK = re.compile(rf"(?<!\d)(\d{{4}})\s*{_YEAR_MARK}\s*(\d{{1,2}})\s*{_MONTH_MARK}"
+                  rf"\s*(\d{{1,2}})\s*{_DAY_MARK}")
+_DASHES = re.compile(r"(?<![\d-])(\d{1,2})-(\d{1,2})-(\d{4})(?![\d-])")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:T|\d{4,6}|$)")
 _STAMP = re.compile(r"^\d{10}(?:\d{3})?$")
 _DAY_MONTH_YEAR = re.compile(
@@ -107,7 +114,7 @@ def read_date(value: str) -> _dt.date | None:
 
 
 def _numeric_dates(text: str, short_years: bool, day_first: bool):
-    for pattern in (_ISO, _YMD_SLASH):
+    for pattern in (_ISO, _YMD_SLASH, _CJK):
         for m in pattern.finditer(text):
             yield m.start(), make_date(int(m[1]), int(m[2]), int(m[3]))
     for m in _DMY_DOTS.finditer(text):
@@ -119,6 +126,10 @@ def _numeric_dates(text: str, short_years: bool, day_first: bool):
         first, second = int(m[1]), int(m[2])
         month, day = (second, first) if first > 12 or (day_first and second <= 12) else (
             first, second)
+        yield m.start(), make_date(int(m[3]), month, day)
+    for m in _DASHES.finditer(text):  # 19-11-2019: day first, as Europe writes it
+        first, second = int(m[1]), int(m[2])
+        day, month = (second, first) if second > 12 else (first, second)
         yield m.start(), make_date(int(m[3]), month, day)
 
 
