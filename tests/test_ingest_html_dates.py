@@ -122,6 +122,12 @@ def test_the_headline_without_an_h1(html, expected):
     assert parse_html(html).date == expected
 
 
+def test_a_time_attribute_settles_a_day_and_month_read_the_wrong_way():
+    body = ('<h1>Sentenced</h1><time class="block" datetime="2023-11-08">08/11/2023 | 20:26 PM'
+            f'</time>{STORY}')
+    assert dated("", body) == (dt.date(2023, 11, 8), "time-tag")
+
+
 @pytest.mark.parametrize("body, expected", [
     pytest.param('<h1>Willingen</h1><p>Next event: 1. Februar 2022.</p>'
                  f'<small>Erstellt am: 30.01.2022 18:36 / sk</small>{STORY}',

@@ -160,12 +160,18 @@ def _cut_published_markup(raw: str) -> _dt.date | None:
 
 def _shown_time(page: Page, tag) -> _dt.date | None:
     """The date of a <time>: the full date its text shows readers, else its
-    datetime (or title) attribute (a UTC datetime can fall on another day)."""
-    shown = _page_dates(page, tag.get_text(" ")[:200])
-    if shown:
-        return shown[0][0]
+    datetime (or title) attribute (a UTC datetime can fall on another day;
+    when the text's day and month are the attribute's swapped, the
+    attribute decides how to read `08/11/2023`)."""
     value = tag.get("datetime") or tag.get("title")
-    return read_date(value) if isinstance(value, str) else None
+    stated = read_date(value) if isinstance(value, str) else None
+    shown = _page_dates(page, tag.get_text(" ")[:200])
+    if not shown:
+        return stated
+    day = shown[0][0]
+    if stated and day.day <= 12 and (stated.month, stated.day) == (day.day, day.month):
+        return stated  # 08/11/2023 read the wrong way round: the attribute settles it
+    return day
 
 
 def _script_date(page: Page) -> _dt.date | None:
