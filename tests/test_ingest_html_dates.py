@@ -43,6 +43,11 @@ def dated(head: str, body: str) -> tuple[dt.date | None, str | None]:
                  f'<h1>Awards</h1><div class="date">March 2, 2019</div>{STORY}',
                  (dt.date(2020, 1, 20), "meta"),
                  id="a shown date far from every machine date does not count"),
+    pytest.param('<meta property="og:article:published_time" content="2022-01-15">',
+                 '<h1>Snow sports</h1><ul class="m-metadata"><li class="m-metadata__item">'
+                 f'<time datetime="2022-01-25">25.01.2022</time></li></ul>{STORY}',
+                 (dt.date(2022, 1, 25), "time-tag"),
+                 id="a <time> shown in the story overrules the machine date"),
     pytest.param('<meta name="dcterms.date" content="2022-01-21T15:38:44+01:00">',
                  '<h1>Winter</h1><span class="news-list-date"><time datetime="2022-01-27">'
                  f'27.01.2022</time></span>{STORY}',

@@ -326,10 +326,12 @@ def extract_date(page: Page, meta: dict[str, list[str]], article: dict,
     """(date, source) with source one of json-ld, meta, time-tag, url, text.
 
     A full date in the URL is believed first. A JSON-LD or meta date gives
-    way to the date the page marks for its readers (a <time>, a date in an
-    element labelled as one, after "Published", in the byline) when the
-    shown date is another of the page's machine-readable dates (JSON-LD
-    said one day, a meta tag another: a republished story; or the shown
+    way to the date a <time> element of the story shows its readers (its
+    markup says it is a date, and readers see that one). It gives way to
+    the date the page marks otherwise (a date in an element labelled as
+    one, after "Published", in the byline) when the shown date is another
+    of the page's machine-readable dates (JSON-LD said one day, a meta tag
+    another: a republished story; or the shown
     date is the stated `dateModified`: the page shows readers the day it
     was revised and republished, not the first draft's), when it is one
     day off (a UTC time on the day before or after the publisher's own, a
@@ -352,10 +354,7 @@ def extract_date(page: Page, meta: dict[str, list[str]], article: dict,
         return day, source
     if day is not None:
         seen, seen_source = _first((shown[0], ("text", lambda: _text_date(page, True))))
-        generic = source == "meta" and _meta_date(meta, NAMED_PUBLISHED_META) is None
-        if seen not in (None, day) and (generic or abs((seen - day).days) == 1
-                                        or seen in _machine_dates(meta, objects)
-                                        or seen in _modified_dates(meta, objects)):
+        if seen not in (None, day) and _shown_wins(seen, seen_source, day, source, meta, objects):
             return seen, seen_source
         return day, source
     if _is_front_page(url):
@@ -367,6 +366,15 @@ def extract_date(page: Page, meta: dict[str, list[str]], article: dict,
         return day, source
     return _first((("meta", lambda: _meta_date(meta, MODIFIED_META)),
                    ("url", lambda: url_date(first_meta(meta, "og:image", "twitter:image")))))
+
+
+def _shown_wins(seen: _dt.date, seen_source: str, day: _dt.date, source: str,
+                meta: dict[str, list[str]], objects: list[dict]) -> bool:
+    """Whether the date shown to readers overrules the machine date (see
+    extract_date)."""
+    generic = source == "meta" and _meta_date(meta, NAMED_PUBLISHED_META) is None
+    return (generic or seen_source == "time-tag" or abs((seen - day).days) == 1
+            or seen in _machine_dates(meta, objects) or seen in _modified_dates(meta, objects))
 
 
 def _is_front_page(url: str | None) -> bool:
