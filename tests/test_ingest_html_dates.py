@@ -191,6 +191,12 @@ def test_a_slash_date_is_read_in_the_page_language(lang, expected):
     assert find_dates("on 25/10/2020", day_first=False) == [(dt.date(2020, 10, 25), 3)]
 
 
+def test_og_locale_tells_how_an_english_page_writes_dates():
+    head = '<meta property="og:locale" content="en_GB">'
+    body = f'<h1>Halls too full</h1><span class="time">02/10/2020</span>{STORY}'
+    assert dated(head, body) == (dt.date(2020, 10, 2), "text")
+
+
 @pytest.mark.parametrize("text, expected", [
     ("[2019年6月24日 11時30分]", dt.date(2019, 6, 24)),
     ("2021년 3월 5일 오전", dt.date(2021, 3, 5)),

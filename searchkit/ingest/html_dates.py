@@ -400,11 +400,15 @@ def _page_dates(page: Page, text: str, short_years: bool = False) -> list[tuple[
 
 
 def _writes_day_first(page: Page) -> bool:
-    """The page declares a language (`<html lang>`) other than English or
-    American English: Britain and the rest of the world write the day first."""
+    """The page declares a language (`<html lang>`, else its `og:locale`)
+    other than English or American English: Britain and the rest of the
+    world write the day first."""
     root = page.first("html")
     lang = str(root.get("lang") or root.get("xml:lang") or "") if root is not None else ""
-    return lang.lower() not in ("", "en", "en-us", "en_us")
+    if lang.lower() in ("", "en"):
+        lang = next((str(tag.get("content") or "") for tag in page.named("meta")
+                     if tag.get("property") == "og:locale"), lang)
+    return lang.lower().replace("_", "-") not in ("", "en", "en-us")
 
 
 def _first(finders) -> tuple[_dt.date | None, str | None]:
