@@ -7,8 +7,8 @@ BeautifulSoup (lxml backend when installed, else html.parser) from memory.
 
 The work is split by concern: html_encoding (bytes -> text), html_dom
 (parsing), html_meta (JSON-LD, meta tags), html_blocks and html_body (the
-story text), html_title (headline, authors), html_dates and html_datetext
-(publication date).
+story text), html_title (headline, authors), html_dates, html_datetext and
+html_story (publication date; html_story says where the story sits).
 """
 
 from __future__ import annotations

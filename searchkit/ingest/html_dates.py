@@ -21,6 +21,7 @@ from urllib.parse import urlparse
 from searchkit.ingest.html_dom import Page, class_id
 from searchkit.ingest.html_datetext import find_dates, make_date, read_date
 from searchkit.ingest.html_meta import first_meta
+from searchkit.ingest.html_story import headline_of, outside_story, story_frame
 
 PUBLISHED_META = (
     "article:published_time", "og:article:published_time", "article:published",
@@ -58,9 +59,6 @@ _SCRIPT_DATE = re.compile(
 _MARKED_PUBLISHED = re.compile(
     r"<(?!meta\b)[a-z][a-z0-9]*\b[^<>]*\bitemprop=[\"']?datePublished\b[^<>]*>", re.I)
 _DATE_ATTRIBUTE = re.compile(r"\b(?:datetime|content)=[\"']?([^\"'<>\s]{8,40})", re.I)
-_NOT_STORY = re.compile(
-    r"comment|related|teaser|popular|sidebar|widget|caption|recommend|trending|footer"
-    r"|slider|carousel|most-?read|more-|reply|replies|archive|calendar|navbar|menu", re.I)
 _PUBLISHED_LABEL = re.compile(
     r"\b(?:published|posted|veröffentlicht|erstellt|erschienen|publiziert|publié|publicado|pubblicato|gepubliceerd)"
     r"(?:\s+(?:on|am|le|el|il|op))?\s*:?\s*", re.I)
@@ -131,9 +129,9 @@ def _time_tag_date(page: Page) -> _dt.date | None:
             if day:
                 return day
     fallback = None
-    headline = _headline(page)
-    frame = _story_frame(headline)
-    times = [t for t in page.named("time") if not _outside_story(t, frame)]
+    headline = headline_of(page)
+    frame = story_frame(headline)
+    times = [t for t in page.named("time") if not outside_story(t, frame)]
     for tag in page.after_headline(times, headline):
         day = _shown_time(page, tag)
         if not day:
@@ -183,58 +181,12 @@ def _script_date(page: Page) -> _dt.date | None:
     return None
 
 
-def _headline(page: Page):
-    """The story's headline: the first <h1> with text, else the first <h2>
-    whose text is in the page's <title> (a blog keeps <h1> for its name or
-    has none)."""
-    for tag in page.named("h1"):
-        if tag.get_text(strip=True):
-            return tag
-    title = page.first("title")
-    title_text = " ".join(title.get_text(" ").split()).lower() if title else ""
-    for tag in page.named("h2"):
-        text = " ".join(tag.get_text(" ").split()).lower()
-        if len(text) >= 8 and text in title_text:
-            return tag
-    return None
-
-
-def _story_frame(headline) -> set[int]:
-    """The elements that hold the headline: layout, not a sidebar or teaser,
-    whatever their class says (`one-sidebar-second` on the page's wrapper)."""
-    return {id(node) for node in headline.parents} if headline is not None else set()
-
-
-def _outside_story(tag, frame: set[int] = frozenset()) -> bool:
-    """In a comment, teaser, sidebar or footer (by its or an ancestor's class;
-    the elements of the frame do not count), in a quote or an embedded
-    post (a <blockquote>), or in one item of a dated list."""
-    node = tag
-    while node is not None and node.name not in ("body", "[document]"):
-        if node.name == "blockquote":  # a quote or an embedded post
-            return True
-        if node.name == "li" and id(node) not in frame and _in_dated_list(node):
-            return True
-        if (node.attrs.get("class") or node.attrs.get("id")) and id(node) not in frame \
-                and _NOT_STORY.search(class_id(node)):
-            return True
-        node = node.parent
-    return False
-
-
-def _in_dated_list(item) -> bool:
-    """A list item next to an item that holds a date too: a list of events
-    or stories, each with its date."""
-    return any(sibling is not None and find_dates(sibling.get_text(" ")[:200])
-               for sibling in (item.find_previous_sibling("li"), item.find_next_sibling("li")))
-
-
 def _text_date(page: Page, marked_only: bool = False) -> _dt.date | None:
     """A written date: in an element whose class says it holds dates, after
     a "Published" label, in the byline or next to the headline; unless
     marked_only, then in the headline or title, then a date marked as an
     update (the page's own stamp), else the first date in the visible text."""
-    headline = _headline(page)
+    headline = headline_of(page)
     day, revised = _date_class_date(page, headline)
     if day:
         return day
@@ -264,8 +216,8 @@ def _date_class_date(page: Page, headline) -> tuple[_dt.date | None, _dt.date | 
     "Updated" or "Aktualisiert" is only the second."""
     candidates = [t for name in _DATE_TAGS for t in page.named(name)
                   if (t.attrs.get("class") or t.attrs.get("id")) and _DATE_CLASS.search(class_id(t))]
-    frame = _story_frame(headline)
-    candidates = [t for t in candidates if not _outside_story(t, frame)]
+    frame = story_frame(headline)
+    candidates = [t for t in candidates if not outside_story(t, frame)]
     candidates.sort(key=lambda t: page.position[id(t)])
     revised = None
     for tag in page.after_headline(candidates, headline)[:150]:
