@@ -297,11 +297,9 @@ def _summed(np, scored: list, deleted: set, size: int) -> DenseScores:
 def _phrase_word(np, evaluator, fieldname: str, btext: bytes, wanted) -> tuple | None:
     """(global docnums, term frequencies, [(block's first index, its ZippedPositions)])
     of a word's postings, only from the blocks that may hold a document of `wanted`
-    (a sorted list; None: every block); None when a block keeps its positions in an
-    older encoding (the dict path reads those). Positions stay compressed until
+    (an ascending array; None: every block); None when a block keeps its positions in
+    an older encoding (the dict path reads those). Positions stay compressed until
     `_positions` needs them."""
-    from bisect import bisect_left, bisect_right
-
     from whoosh.codec.whoosh3 import W3LeafMatcher
 
     from ..index.positions import ZippedPositions
@@ -318,7 +316,7 @@ def _phrase_word(np, evaluator, fieldname: str, btext: bytes, wanted) -> tuple |
         first = leaf.offset  # the first docnum the current block may hold
         while True:
             last = leaf.offset + matcher._maxid
-            if wanted is None or bisect_left(wanted, first) < bisect_right(wanted, last):
+            if wanted is None or np.searchsorted(wanted, first) < np.searchsorted(wanted, last, side="right"):
                 ids, tfs = block_arrays(np, matcher)
                 positions = matcher._data[2]
                 if type(positions) is not ZippedPositions:
@@ -339,27 +337,27 @@ def _phrase_word(np, evaluator, fieldname: str, btext: bytes, wanted) -> tuple |
 def _positions(np, blocks: list, keep) -> tuple:
     """(each kept posting's docnum index, its positions) of the postings marked in
     `keep`, decompressing only the blocks that hold one: (posting indexes repeated
-    once per position, the positions), both in posting order."""
+    once per position, the positions), both in posting order. The blocks' arrays are
+    joined first, so that the selection is a few operations on long arrays."""
     import zlib
 
-    postings, places = [], []
+    indexes, counts, places = [], [], []
     ends = [start for start, _ in blocks[1:]] + [len(keep)]
     for (start, zipped), end in zip(blocks, ends):
-        kept = keep[start:end]
-        if not kept.any():
+        if not keep[start:end].any():
             continue
         raw = zlib.decompress(zipped.blob)
         count_type, place_type = np.dtype(chr(raw[0])), np.dtype(chr(raw[1]))
         size = int.from_bytes(raw[2:6], "little")
         middle = 6 + size * count_type.itemsize
-        counts = np.frombuffer(raw, dtype=count_type, count=size, offset=6).astype(np.int64)
-        flat = np.frombuffer(raw, dtype=place_type, offset=middle).astype(np.int64)
-        chosen = np.repeat(kept, counts)
-        postings.append(np.repeat(np.arange(start, end), counts)[chosen])
-        places.append(flat[chosen])
-    if not postings:
+        indexes.append(np.arange(start, end))
+        counts.append(np.frombuffer(raw, dtype=count_type, count=size, offset=6).astype(np.int64))
+        places.append(np.frombuffer(raw, dtype=place_type, offset=middle).astype(np.int64))
+    if not indexes:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    return np.concatenate(postings), np.concatenate(places)
+    indexes, counts = np.concatenate(indexes), np.concatenate(counts)
+    chosen = np.repeat(keep[indexes], counts)
+    return np.repeat(indexes, counts)[chosen], np.concatenate(places)[chosen]
 
 
 def _members(np, values, sorted_set):
@@ -387,7 +385,7 @@ def dense_phrase(evaluator, q, fieldname: str, btexts: list, frequencies: list, 
         wanted = np.fromiter(within, dtype=np.int64, count=len(within))
         wanted.sort()
     for index in sorted(range(len(btexts)), key=frequencies.__getitem__):
-        found = _phrase_word(np, evaluator, fieldname, btexts[index], None if wanted is None else wanted.tolist())
+        found = _phrase_word(np, evaluator, fieldname, btexts[index], wanted)
         if found is None:
             return None
         words[index] = found
@@ -403,7 +401,9 @@ def dense_phrase(evaluator, q, fieldname: str, btexts: list, frequencies: list, 
     # (both ascending: docnums ascend, and a document's positions ascend)
     places = None
     for index, (ids, _, blocks) in enumerate(words):
-        postings, flat = _positions(np, blocks, _members(np, ids, wanted))
+        keep = np.zeros(len(ids), dtype=bool)
+        keep[np.searchsorted(ids, wanted)] = True  # every candidate has every word
+        postings, flat = _positions(np, blocks, keep)
         keys = (ids[postings] << 32) | (flat - index + (1 << 31))
         places = keys if places is None else places[_members(np, places, keys)]
     docs = places >> 32
