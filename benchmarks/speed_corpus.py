@@ -90,6 +90,20 @@ def write_reuters(folder: Path, copies: int = 1, limit: int | None = None,
     return corpus
 
 
+def reuters_sample(copies: int = 1, data_dir: Path | None = None) -> Corpus | None:
+    """The query sample write_reuters would keep for Reuters times `copies`, without
+    writing the corpus (its counts stop where the sample is full); None without the data."""
+    corpus = Corpus("reuters" if copies == 1 else f"reuters-{copies}x", [], 0, 0)
+    try:
+        for row in _reuters_rows(copies, None, data_dir):
+            _count(corpus, row)
+            if len(corpus.sample) >= 3000:
+                break
+    except FileNotFoundError:
+        return None
+    return corpus if corpus.articles else None
+
+
 def _chain(first, rest):
     yield first
     yield from rest
