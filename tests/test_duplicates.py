@@ -284,6 +284,11 @@ def test_groups_are_those_of_the_plain_definition(needed, lookahead, most):
     got = group_duplicates(range(len(raws)), raws.__getitem__, needed=needed,
                            lookahead=lookahead, most=most)
     assert got == reference_groups(raws, needed, lookahead, most)
+    looked_at = []
+    one_by_one = group_duplicates(map(lambda item: looked_at.append(item) or item, range(len(raws))),
+                                  raws.__getitem__, needed=needed, lookahead=lookahead, most=most, batches=(1, 1))
+    assert one_by_one == got
+    assert len(looked_at) == sum(1 + len(folded) for _, folded in got)  # no item taken that is not grouped
     looked_at = sum(1 + len(folded) for _, folded in got)
     if needed > 10:
         assert looked_at > 100 and sum(len(folded) for _, folded in got) > 50

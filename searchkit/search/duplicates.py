@@ -24,7 +24,8 @@ BATCH = 64  # items whose sketches are read together after those
 
 
 def group_duplicates(items, raw_sketch_of, threshold: float = SIMILARITY, needed: int | None = None,
-                     lookahead: int = LOOKAHEAD, most: int = MAX_SCAN) -> list[tuple[object, list]]:
+                     lookahead: int = LOOKAHEAD, most: int = MAX_SCAN,
+                     batches: tuple[int, int] = (FIRST_BATCH, BATCH)) -> list[tuple[object, list]]:
     """Fold near-duplicates into the first (best-ranked) of their group.
 
     `items` may be a lazy iterable in rank order; `raw_sketch_of(item)` is its
@@ -35,17 +36,18 @@ def group_duplicates(items, raw_sketch_of, threshold: float = SIMILARITY, needed
     other, so the shown groups get their copies and later items would only open
     groups that are never shown. Never looks at more than `most` items.
     Candidate groups are found through shared bins, so the cost stays linear in
-    the number of items. Items are taken FIRST_BATCH, then BATCH at a time, and
-    their sketches read together (read_sketches)."""
+    the number of items. Items are taken `batches[0]`, then `batches[1]` at a
+    time, and their sketches read together (read_sketches); (1, 1) takes them
+    one by one, for items that cost a request or a sketch each (a cluster's hits)."""
     groups: list[tuple[object, list, object]] = []
     by_bin: dict[int, list[int]] = {}
     quiet = None  # items in a row, after the needed-th group, that folded into no shown group
-    items, seen, size = iter(items), 0, FIRST_BATCH
-    while seen < most:
+    items, seen, size = iter(items), 0, batches[0]
+    while seen < most and (quiet is None or quiet < lookahead):
         batch = list(islice(items, min(size, most - seen)))
         if not batch:
             break
-        size = BATCH
+        size = batches[1]
         for item, sketch in zip(batch, read_sketches([raw_sketch_of(item) for item in batch])):
             if quiet is not None and quiet >= lookahead:
                 return [(kept, folded) for kept, folded, _ in groups]
