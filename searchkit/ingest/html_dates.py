@@ -354,7 +354,11 @@ def _page_dates(page: Page, text: str, short_years: bool = False) -> list[tuple[
 def _writes_day_first(page: Page) -> bool:
     """The page declares a language (`<html lang>`, else its `og:locale`)
     other than English or American English: Britain and the rest of the
-    world write the day first."""
+    world write the day first. Worked out once per page."""
+    return page.once("day first", _declares_day_first)
+
+
+def _declares_day_first(page: Page) -> bool:
     root = page.first("html")
     lang = str(root.get("lang") or root.get("xml:lang") or "") if root is not None else ""
     if lang.lower() in ("", "en"):

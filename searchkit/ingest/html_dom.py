@@ -85,9 +85,16 @@ class Page:
     by_name: dict[str, list[Tag]] = field(default_factory=lambda: defaultdict(list))
     by_itemprop: dict[str, list[Tag]] = field(default_factory=lambda: defaultdict(list))
     position: dict[int, int] = field(default_factory=dict)
+    memo: dict[str, object] = field(default_factory=dict)  # what extractors work out once per page
 
     def named(self, name: str) -> list[Tag]:
         return self.by_name.get(name, [])
+
+    def once(self, key: str, work):
+        """work(self), worked out on the first call only."""
+        if key not in self.memo:
+            self.memo[key] = work(self)
+        return self.memo[key]
 
     def first(self, name: str) -> Tag | None:
         tags = self.by_name.get(name)

@@ -17,7 +17,11 @@ _NOT_STORY = re.compile(
 def headline_of(page: Page):
     """The story's headline: the first <h1> with text, else the first <h2>
     whose text is in the page's <title> (a blog keeps <h1> for its name or
-    has none)."""
+    has none). Found once per page."""
+    return page.once("headline", _find_headline)
+
+
+def _find_headline(page: Page):
     for tag in page.named("h1"):
         if tag.get_text(strip=True):
             return tag
