@@ -338,26 +338,38 @@ def _positions(np, blocks: list, keep) -> tuple:
     """(each kept posting's docnum index, its positions) of the postings marked in
     `keep`, decompressing only the blocks that hold one: (posting indexes repeated
     once per position, the positions), both in posting order. The blocks' arrays are
-    joined first, so that the selection is a few operations on long arrays."""
+    joined as they are, and only the kept postings' positions are taken out of them
+    (a rare word's documents keep a few postings of each block of a common word)."""
     import zlib
 
-    indexes, counts, places = [], [], []
+    counts, places, kept, shifts, lengths = [], [], [], [], []
     ends = [start for start, _ in blocks[1:]] + [len(keep)]
+    held = 0  # postings in the blocks read so far
     for (start, zipped), end in zip(blocks, ends):
-        if not keep[start:end].any():
+        block_keep = keep[start:end]
+        if not block_keep.any():
             continue
         raw = zlib.decompress(zipped.blob)
         count_type, place_type = np.dtype(chr(raw[0])), np.dtype(chr(raw[1]))
         size = int.from_bytes(raw[2:6], "little")
-        middle = 6 + size * count_type.itemsize
-        indexes.append(np.arange(start, end))
-        counts.append(np.frombuffer(raw, dtype=count_type, count=size, offset=6).astype(np.int64))
-        places.append(np.frombuffer(raw, dtype=place_type, offset=middle).astype(np.int64))
-    if not indexes:
+        counts.append(np.frombuffer(raw, dtype=count_type, count=size, offset=6))
+        places.append(np.frombuffer(raw, dtype=place_type, offset=6 + size * count_type.itemsize))
+        kept.append(block_keep)
+        shifts.append(start - held)  # a read posting's index in `keep`, less its index among the read
+        lengths.append(size)
+        held += size
+    if not counts:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    indexes, counts = np.concatenate(indexes), np.concatenate(counts)
-    chosen = np.repeat(keep[indexes], counts)
-    return np.repeat(indexes, counts)[chosen], np.concatenate(places)[chosen]
+    counts = np.concatenate(counts).astype(np.int64, copy=False) if len(counts) > 1 else counts[0].astype(np.int64)
+    places = np.concatenate(places) if len(places) > 1 else places[0]
+    chosen = np.flatnonzero(np.concatenate(kept) if len(kept) > 1 else kept[0])
+    taken = counts[chosen]
+    firsts = np.cumsum(counts)[chosen] - taken  # where each chosen posting's positions start
+    gathered = np.cumsum(taken)
+    # output place j, of chosen posting i: firsts[i] + j - (where i's positions start in the output)
+    at = np.repeat(firsts - (gathered - taken), taken) + np.arange(int(gathered[-1]) if len(gathered) else 0)
+    indexes = chosen + np.array(shifts, dtype=np.int64)[np.searchsorted(np.cumsum(lengths), chosen, side="right")]
+    return np.repeat(indexes, taken), places[at].astype(np.int64)
 
 
 def _members(np, values, sorted_set):
