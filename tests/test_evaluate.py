@@ -277,11 +277,12 @@ def test_the_numpy_path_ranks_as_the_dict_path(segmented_index, monkeypatch):
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.sets(st.integers(min_value=0, max_value=300), max_size=60), max_size=5),
-       st.sets(st.integers(min_value=0, max_value=300), max_size=20), st.booleans())
-def test_summed_scores_add_in_order_and_leave_deleted_documents_out(parts, deleted, nested):
+       st.sets(st.integers(min_value=0, max_value=300), max_size=20), st.booleans(), st.sampled_from([301, 10**6]))
+def test_summed_scores_add_in_order_and_leave_deleted_documents_out(parts, deleted, nested, size):
     """dense._summed: each document's scores added in the terms' order, as the dict path
     adds them, whether the first term holds every other term's documents (its arrays are
-    the result) or not (arrays as long as the index); deleted documents are left out."""
+    the result) or not (arrays as long as the index, or, in an index much larger than the
+    postings, the parts merged); deleted documents are left out."""
     import numpy as np
 
     from searchkit.search.dense import _summed
@@ -295,7 +296,7 @@ def test_summed_scores_add_in_order_and_leave_deleted_documents_out(parts, delet
         scored.append((ids, scores))
         for doc, score in zip(ids.tolist(), scores.tolist()):
             expected[doc] = expected.get(doc, 0.0) + score
-    found = _summed(np, scored, set(deleted), 301)
+    found = _summed(np, scored, set(deleted), size)
     assert dict(found.items()) == {doc: score for doc, score in expected.items() if doc not in deleted}
     assert list(found.docnums) == sorted(found.docnums)
 

@@ -280,7 +280,9 @@ def _summed(np, scored: list, deleted: set, size: int) -> DenseScores:
             docnums, summed = first, first_scores.copy()
             for at, (_, scores) in zip(places, scored[1:]):
                 summed[at] += scores
-    if docnums is None:
+    if docnums is None and scored and sum(len(ids) for ids, _ in scored) * MERGED_BELOW < size:
+        docnums, summed = _merged(np, scored)
+    elif docnums is None:
         summed = np.zeros(size)
         matched = np.zeros(size, dtype=bool)
         for ids, scores in scored:
@@ -292,6 +294,26 @@ def _summed(np, scored: list, deleted: set, size: int) -> DenseScores:
         kept = ~np.isin(docnums, np.fromiter(deleted, dtype=np.int64, count=len(deleted)))
         docnums, summed = docnums[kept], summed[kept]
     return DenseScores(docnums, summed)
+
+
+MERGED_BELOW = 8  # postings, times this, fewer than the index's documents: merged, not spread over arrays that long
+
+
+def _merged(np, scored: list) -> tuple:
+    """(docnums, summed scores) of `scored`'s parts merged by a stable sort of their
+    documents, each document's scores added in `scored`'s order (np.add.at adds in
+    index order): the same floats as spreading them over arrays as long as the index,
+    in time that grows with the postings rather than the index."""
+    ids = np.concatenate([ids for ids, _ in scored])
+    order = np.argsort(ids, kind="stable")
+    ids = ids[order]
+    first = np.empty(len(ids), dtype=bool)
+    first[:1] = True
+    np.not_equal(ids[1:], ids[:-1], out=first[1:])
+    places = np.cumsum(first) - 1
+    summed = np.zeros(int(places[-1]) + 1 if len(places) else 0)
+    np.add.at(summed, places, np.concatenate([scores for _, scores in scored])[order])
+    return ids[first], summed
 
 
 def _phrase_word(np, evaluator, fieldname: str, btext: bytes, wanted) -> tuple | None:
