@@ -239,10 +239,11 @@ def test_sketches_read_from_the_mapped_column_equal_whoosh_column_reader(tmp_pat
             assert len(set(values)) > 5
 
 
-def reference_groups(raws, needed, lookahead, most):
+def reference_groups(raws, needed, lookahead, most, shown=None):
     """Grouping as its docstring states it, item by item: the first group whose kept sketch
     shares a key bin and resembles the item by SIMILARITY or more."""
     groups, quiet = [], None
+    shown = needed if shown is None else shown
     for seen, raw in enumerate(raws):
         if seen >= most or (quiet is not None and quiet >= lookahead):
             break
@@ -254,7 +255,7 @@ def reference_groups(raws, needed, lookahead, most):
         if into is not None:
             groups[into][1].append(seen)
             if quiet is not None:
-                quiet = 0 if into < needed else quiet + 1
+                quiet = 0 if into < shown else quiet + 1
             continue
         groups.append((seen, [], sketch))
         if quiet is not None:
@@ -264,9 +265,11 @@ def reference_groups(raws, needed, lookahead, most):
     return [(kept, folded) for kept, folded, _ in groups]
 
 
-@pytest.mark.parametrize("needed, lookahead, most", [(11, 10, 2000), (3, 4, 2000), (40, 10, 2000), (11, 10, 150),
-                                                     (200, 10, 2000)])
-def test_groups_are_those_of_the_plain_definition(needed, lookahead, most):
+@pytest.mark.parametrize("needed, lookahead, most, shown", [(11, 10, 2000, None), (3, 4, 2000, None),
+                                                            (40, 10, 2000, None), (11, 10, 150, None),
+                                                            (200, 10, 2000, None), (11, 10, 2000, 10),
+                                                            (3, 4, 2000, 2)])
+def test_groups_are_those_of_the_plain_definition(needed, lookahead, most, shown):
     """Candidates looked up through shared key bins: the groups, their order and their
     folded items are those of the plain definition, for copies in a shuffled rank order
     mixed with short reports (numbers decide), articles too short to sketch and none."""
@@ -282,11 +285,12 @@ def test_groups_are_those_of_the_plain_definition(needed, lookahead, most):
     raws += [NO_SKETCH, None, b"short"] * 4
     rng.shuffle(raws)
     got = group_duplicates(range(len(raws)), raws.__getitem__, needed=needed,
-                           lookahead=lookahead, most=most)
-    assert got == reference_groups(raws, needed, lookahead, most)
+                           lookahead=lookahead, most=most, shown=shown)
+    assert got == reference_groups(raws, needed, lookahead, most, shown)
     looked_at = []
     one_by_one = group_duplicates(map(lambda item: looked_at.append(item) or item, range(len(raws))),
-                                  raws.__getitem__, needed=needed, lookahead=lookahead, most=most, batches=(1, 1))
+                                  raws.__getitem__, needed=needed, lookahead=lookahead, most=most, batches=(1, 1),
+                                  shown=shown)
     assert one_by_one == got
     assert len(looked_at) == sum(1 + len(folded) for _, folded in got)  # no item taken that is not grouped
     looked_at = sum(1 + len(folded) for _, folded in got)
@@ -294,3 +298,20 @@ def test_groups_are_those_of_the_plain_definition(needed, lookahead, most):
         assert looked_at > 100 and sum(len(folded) for _, folded in got) > 50
     else:  # few groups asked for: it stops early
         assert looked_at < 50
+
+
+def test_the_group_a_page_asks_for_beyond_those_it_shows_has_its_copies_left_unread():
+    """A page of two stories asks for a third only to know that a next page exists: once it
+    is found, its copies count as items that fold into no shown story, so reading stops
+    `lookahead` items later; the shown stories get the same copies."""
+    from searchkit.search.duplicates import group_duplicates
+
+    rng = random.Random(7)
+    stories = seed_stories(3)
+    raws = [make_sketch(story.get("title", ""), perturb(story["text"], rng)) for story in stories
+            for _ in range(30)]  # ranked story by story: 30 copies of each
+    every = group_duplicates(range(len(raws)), raws.__getitem__, needed=3, lookahead=5)
+    page = group_duplicates(range(len(raws)), raws.__getitem__, needed=3, lookahead=5, shown=2)
+    assert len(every) == len(page) == 3
+    assert page[:2] == every[:2] and len(every[0][1]) >= 25 and len(every[1][1]) >= 25
+    assert len(page[2][1]) == 5 < len(every[2][1])  # the third story: found, then `lookahead` more of its copies

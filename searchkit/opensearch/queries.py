@@ -102,7 +102,7 @@ def run_search(ix, shown: str, text: str, limit: int, page: int, sort: str, synt
     if group:
         items = ((hit["_source"], hit.get("_score")) for hit in _hits_on_demand(ix, body, query, found))
         grouped = group_duplicates(items, lambda item: _sketch(item[0]), needed=first + limit + 1,
-                                   batches=(1, 1))  # a hit past the first window costs a request
+                                   shown=first + limit, batches=(1, 1))  # a hit past the first window costs a request
         more = len(grouped) > first + limit
     else:
         more = None

@@ -25,16 +25,19 @@ BATCH = 64  # items whose sketches are read together after those
 
 def group_duplicates(items, raw_sketch_of, threshold: float = SIMILARITY, needed: int | None = None,
                      lookahead: int = LOOKAHEAD, most: int = MAX_SCAN,
-                     batches: tuple[int, int] = (FIRST_BATCH, BATCH)) -> list[tuple[object, list]]:
+                     batches: tuple[int, int] = (FIRST_BATCH, BATCH),
+                     shown: int | None = None) -> list[tuple[object, list]]:
     """Fold near-duplicates into the first (best-ranked) of their group.
 
     `items` may be a lazy iterable in rank order; `raw_sketch_of(item)` is its
     stored sketch (analysis/sketch.py; None or NO_SKETCH for an article too short
     to compare). Returns [(kept item, [folded items])] in the original order.
     With `needed`, stops once that many groups are found and then `lookahead`
-    items in a row have folded into none of them: copies rank next to each
-    other, so the shown groups get their copies and later items would only open
-    groups that are never shown. Never looks at more than `most` items.
+    items in a row have folded into none of the first `shown` (default `needed`):
+    copies rank next to each other, so the shown groups get their copies and later
+    items would only open groups that are never shown. A page asks for one group
+    more than it shows, to know whether a next page has any; that group's copies
+    need not be read. Never looks at more than `most` items.
     Candidate groups are found through shared bins, so the cost stays linear in
     the number of items. Items are taken `batches[0]`, then `batches[1]` at a
     time, and their sketches read together (read_sketches); (1, 1) takes them
@@ -42,6 +45,7 @@ def group_duplicates(items, raw_sketch_of, threshold: float = SIMILARITY, needed
     groups: list[tuple[object, list, object]] = []
     by_bin: dict[int, list[int]] = {}
     quiet = None  # items in a row, after the needed-th group, that folded into no shown group
+    shown = needed if shown is None else shown
     items, seen, size = iter(items), 0, batches[0]
     while seen < most and (quiet is None or quiet < lookahead):
         batch = list(islice(items, min(size, most - seen)))
@@ -56,7 +60,7 @@ def group_duplicates(items, raw_sketch_of, threshold: float = SIMILARITY, needed
             if into is not None:
                 groups[into][1].append(item)
                 if quiet is not None:
-                    quiet = 0 if into < needed else quiet + 1
+                    quiet = 0 if into < shown else quiet + 1
                 continue
             if sketch is not None:
                 for key in sketch.keys:

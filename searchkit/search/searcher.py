@@ -170,7 +170,8 @@ def _page_hits(searcher, ranked, page: int, limit: int, terms, group: bool) -> t
     more = None
     if group:
         sketch_of = stored_sketches(searcher.reader())
-        grouped = group_duplicates(ranked, lambda item: sketch_of(item[0]), needed=first + limit + 1)
+        grouped = group_duplicates(ranked, lambda item: sketch_of(item[0]), needed=first + limit + 1,
+                                   shown=first + limit)
         more = len(grouped) > first + limit
     else:
         grouped = [(item, []) for item in itertools.islice(ranked, first + limit)]
