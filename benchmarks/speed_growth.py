@@ -6,8 +6,9 @@ DIR is what `speed.py --scale N --work DIR` leaves (run `searchkit optimize` on 
 index first to measure it merged). Each repeat times the speed benchmark's query set on the
 1× index and then on the N× one (one warm-up round and three timed rounds each, through the
 library, with snippets and grouping), so that on a shared, noisy machine both sizes see the
-same load; it prints every repeat's p50 and p95, their medians, the growth and the medians
-by kind of query.
+same load (with --interleave, query by query: each query on the 1x index, then on the Nx
+one); it prints every repeat's p50 and p95, their medians, the growth and the medians by
+kind of query.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("big", type=Path, help="the Nx index")
     parser.add_argument("--copies", type=int, required=True, help="N, the copies the big index holds")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--interleave", action="store_true",
+                        help="time each query on the 1x index and then on the Nx one, back to back (the fairest "
+                             "pairing on a machine whose speed drifts from second to second)")
     args = parser.parse_args(argv)
     from searchkit.api import open_index
 
@@ -45,6 +49,10 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         indexes[name], queries[name] = open_index(path), speed_corpus.build_queries(sample, PLACES)
     for _ in range(args.repeats):
+        if args.interleave:
+            for name, timed in _interleaved(indexes, queries, 3).items():
+                runs.setdefault(name, []).append(timed)
+            continue
         for name, ix in indexes.items():
             timed = measure.time_queries(lambda q: ix.search(q.text, limit=10, facets=10 if q.facets else 0),
                                          queries[name], 3)
@@ -63,6 +71,36 @@ def main(argv: list[str] | None = None) -> int:
     for ix in indexes.values():
         ix.close()
     return 0
+
+
+def _interleaved(indexes: dict, queries: dict, rounds: int) -> dict:
+    """measure.time_queries' figures for each index, with the indexes taking turns query by
+    query: one warm-up round, then `rounds`."""
+    import time
+
+    def run(ix, query):
+        return ix.search(query.text, limit=10, facets=10 if query.facets else 0)
+
+    names = list(indexes)
+    for position in range(len(queries[names[0]])):
+        for name in names:
+            run(indexes[name], queries[name][position])
+    times = {name: [] for name in names}
+    by_kind = {name: {} for name in names}
+    for _ in range(rounds):
+        for position in range(len(queries[names[0]])):
+            for name in names:
+                query = queries[name][position]
+                started = time.perf_counter()
+                run(indexes[name], query)
+                elapsed = time.perf_counter() - started
+                times[name].append(elapsed)
+                by_kind[name].setdefault(query.kind, []).append(elapsed)
+    out = {}
+    for name in names:
+        out[name] = measure.percentiles(times[name])
+        out[name]["by_kind"] = {kind: measure.percentiles(values) for kind, values in by_kind[name].items()}
+    return out
 
 
 if __name__ == "__main__":
