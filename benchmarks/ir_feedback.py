@@ -8,7 +8,7 @@ best `docs` articles give each of their analysed words a weight (the share of th
 words it makes, times the article's share of the summed scores: relevance model 1 with BM25
 scores for the query likelihood; with "idf": p, times the word's BM25 idf to the power p); the
 `terms` heaviest words are added to the query as body terms boosted `beta` times their weight
-over the heaviest's, and the second search ranks. The expansion is made here, around the
+over the heaviest's, and the second search ranks (or, with "fuse", the two rankings are fused). The expansion is made here, around the
 library (its query tree widened where the searcher parses the text), so nothing in searchkit
 changes. Prints, per setting and part, the mean over the collections and measures of
 searchkit / best peer, the floors met (of 16) and the ratio per collection. Only the dev part
@@ -77,12 +77,39 @@ def search_runs(ix, collection, **options) -> dict[str, list[str]]:
     runs = {}
     for qid, text in collection.queries:
         EXPANSIONS.pop(text, None)
-        if SETTING["beta"]:
-            first = ix.search(text, limit=SETTING["docs"], syntax=False, snippets=False, group=False)
-            EXPANSIONS[text] = expansion(ix, first.hits, texts)
-        runs[qid] = [hit.id for hit in ix.search(text, limit=ir_eval.TOP, syntax=False, snippets=False,
-                                                 group=False).hits]
+        first = ix.search(text, limit=ir_eval.TOP, syntax=False, snippets=False, group=False).hits
+        if not SETTING["beta"] or not first:
+            runs[qid] = [hit.id for hit in first]
+            continue
+        EXPANSIONS[text] = expansion(ix, first[:SETTING["docs"]], texts)
+        second = ix.search(text, limit=ir_eval.TOP, syntax=False, snippets=False, group=False).hits
+        runs[qid] = fused(first, second)
     return runs
+
+
+def fused(first, second) -> list[str]:
+    """The second search's ranking ("fuse": none), the first's best "keep" then the second's
+    ("keep"), or the two searches' rankings fused:
+    "rrf", reciprocal ranks (k = "k", default 60) with the first's weighed "alpha"; "mix",
+    alpha x the first's score + (1 - alpha) x the second's, each divided by its best."""
+    how, alpha = SETTING.get("fuse", "none"), SETTING.get("alpha", 0.5)
+    if how == "none":
+        return [hit.id for hit in second]
+    if how == "keep":  # the first search's best `keep` stay on top, the second ranks the rest
+        kept = [hit.id for hit in first[:SETTING.get("keep", 3)]]
+        return kept + [hit.id for hit in second if hit.id not in set(kept)][:ir_eval.TOP - len(kept)]
+    totals: Counter = Counter()
+    if how == "rrf":
+        k = SETTING.get("k", 60)
+        for weight, hits in ((alpha, first), (1 - alpha, second)):
+            for rank, hit in enumerate(hits, start=1):
+                totals[hit.id] += weight / (k + rank)
+    else:
+        for weight, hits in ((alpha, first), (1 - alpha, second)):
+            best = hits[0].score or 1.0
+            for hit in hits:
+                totals[hit.id] += weight * hit.score / best
+    return [doc_id for doc_id, _ in sorted(totals.items(), key=lambda item: (-item[1], item[0]))][:ir_eval.TOP]
 
 
 def summary(path: Path) -> dict:
