@@ -124,9 +124,14 @@ def resemblance(a: Sketch, b: Sketch) -> float:
     return (equal - both_empty) / union
 
 
+def _comparable(data: bytes | None) -> bool:
+    """Whether `data` is a stored sketch of an article long enough to compare."""
+    return bool(data) and len(data) == SIZE and data != NO_SKETCH
+
+
 def read_sketch(data: bytes | None) -> Sketch | None:
     """A stored sketch made ready for comparison; None for a short article (or none stored)."""
-    return Sketch(data) if data and len(data) == SIZE and data != NO_SKETCH else None
+    return Sketch(data) if _comparable(data) else None
 
 
 ARRAYS_FROM = 64  # sketches read together past which their key bins are found with numpy
@@ -139,7 +144,7 @@ def read_sketches(raws: list) -> list[Sketch | None]:
         return [read_sketch(raw) for raw in raws]
     import numpy as np
 
-    kept = [bool(raw) and len(raw) == SIZE and raw != NO_SKETCH for raw in raws]
+    kept = [_comparable(raw) for raw in raws]
     rows = np.frombuffer(b"".join(raw if ok else NO_SKETCH for raw, ok in zip(raws, kept)),
                          dtype="<u2").reshape(len(raws), BINS)[:, :FEATURE_BINS]
     filled = rows != EMPTY

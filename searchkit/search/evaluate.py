@@ -53,9 +53,13 @@ class Evaluator:
         self.leaves = [Leaf(sub, offset) for sub, offset in searcher.leaf_searchers()]
         self.deadline = deadline
         self.within = None  # set by an And: only these documents can still match (a set or a dense.DocSet)
-        self.within_docnums = None  # the same as a sorted numpy array, when the And has it as one
         self._info_cache: dict = {}
         self._all: frozenset[int] | None = None
+
+    @property
+    def within_docnums(self):
+        """`within` as a sorted numpy array, when the And has it as one (a dense.DocSet)."""
+        return self.within.docnums if isinstance(self.within, dense.DocSet) else None
 
     # -- public ------------------------------------------------------------------------
 
@@ -478,7 +482,7 @@ class Evaluator:
             return self._node(subs[0])
         out: Scores | None = None
         excluded: list = []
-        outer, outer_docnums = self.within, self.within_docnums
+        outer = self.within
         try:
             for sub in sorted(subs, key=self._estimate):
                 result = self._node(sub)
@@ -494,12 +498,11 @@ class Evaluator:
                 if not out:
                     return {}
                 if outer is None and isinstance(out, dense.DenseScores):
-                    self.within, self.within_docnums = dense.DocSet(out.docnums), out.docnums
+                    self.within = dense.DocSet(out.docnums)
                 else:
                     self.within = set(out) if outer is None else outer.intersection(out)
-                    self.within_docnums = None
         finally:
-            self.within, self.within_docnums = outer, outer_docnums
+            self.within = outer
         if out is None:
             union: set[int] = set()
             for scores in excluded:
