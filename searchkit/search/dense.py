@@ -53,16 +53,24 @@ class DenseScores(Mapping):
     def items(self):
         return zip(self.docnums.tolist(), self.values.tolist())
 
-    def _as_dict(self) -> dict:
+    def as_dict(self) -> dict:
         if self._dict is None:
             self._dict = dict(self.items())
         return self._dict
 
     def __getitem__(self, docnum: int) -> float:
-        return self._as_dict()[docnum]
+        return self.as_dict()[docnum]
 
     def __contains__(self, docnum) -> bool:
-        return docnum in self._as_dict()
+        return docnum in self.as_dict()
+
+    def score_of(self, docnum: int) -> float:
+        """One document's score, found in the arrays (KeyError when it does not match):
+        for a single lookup, without making the whole mapping."""
+        at = int(numpy().searchsorted(self.docnums, docnum))
+        if at < len(self.docnums) and int(self.docnums[at]) == docnum:
+            return float(self.values[at])
+        raise KeyError(docnum)
 
     def best(self, window: int | None) -> list[tuple[int, float]]:
         """The best `window` (docnum, score) pairs (all when None), best first, ties
@@ -85,6 +93,18 @@ class DenseScores(Mapping):
         docnums, values = self.docnums, self.values
         order = np.lexsort((docnums, -values, -days[docnums]))
         return list(zip(docnums[order].tolist(), values[order].tolist()))
+
+
+def added_where_found(required: DenseScores, optional: DenseScores) -> DenseScores:
+    """An AndMaybe's scores: `required`'s matches, each with `optional`'s score added where
+    it has one (the dict path's `score + optional.get(docnum, 0.0)`, the same floats)."""
+    np = numpy()
+    values = required.values.copy()
+    if len(optional):
+        at = np.minimum(np.searchsorted(optional.docnums, required.docnums), len(optional) - 1)
+        found = optional.docnums[at] == required.docnums
+        values[found] += optional.values[at[found]]
+    return DenseScores(required.docnums, values)
 
 
 class DocSet:

@@ -36,6 +36,16 @@ Scores = dict  # global docnum -> score
 _NOT_SCORE = 1.0  # Whoosh's InverseMatcher scores every document it yields 1.0
 
 
+def and_maybe_scores(required: Scores, optional: Scores) -> Scores:
+    """An AndMaybe's scores from its parts': `required`'s matches, each with `optional`'s
+    score added where it has one."""
+    if isinstance(required, dense.DenseScores) and isinstance(optional, dense.DenseScores):
+        return dense.added_where_found(required, optional)
+    if isinstance(optional, dense.DenseScores):
+        optional = optional.as_dict()
+    return {docnum: score + optional.get(docnum, 0.0) for docnum, score in required.items()}
+
+
 class TimedOut(Exception):
     """The deadline passed; `partial` holds the scores gathered so far."""
 
@@ -542,8 +552,7 @@ class Evaluator:
         required = self._positive(q.a)
         if not required:
             return required
-        optional = self._positive(q.b)
-        return {docnum: score + optional.get(docnum, 0.0) for docnum, score in required.items()}
+        return and_maybe_scores(required, self._positive(q.b))
 
     def _whoosh(self, q: wq.Query) -> Scores:
         """Any other node: Whoosh's own matcher, walked to the end, per segment."""
