@@ -277,11 +277,15 @@ class SearchIndex:
 
     def search(self, query: str, limit: int = 10, page: int = 1, sort: str = "relevance",
                syntax: bool = True, facets: int = 0, snippets: bool = True, today=None,
-               recency: float = 0.0, operator: str | None = None, group: bool = True) -> Results:
+               recency: float = 0.0, operator: str | None = None, group: bool = True,
+               feedback: bool | None = None) -> Results:
         """Ranked (BM25F) or newest-first results for `query`.
 
         syntax=False treats the text as plain words (no operators). facets=N
-        adds the top N people, organisations and places over all matches."""
+        adds the top N people, organisations and places over all matches.
+        feedback=True ranks the matches again with words of the best few
+        (pseudo-relevance feedback; Results.feedback lists them): by default on
+        for plain words ranked by relevance, off otherwise."""
         from .search.searcher import run_search
 
         if sort not in SORTS:
@@ -289,18 +293,19 @@ class SearchIndex:
         results = self._read(run_search, self._query(query, syntax), limit=limit, page=page,
                              sort=sort, syntax=syntax, facets=facets, snippets=snippets,
                              today=today, recency=recency, group=group, aliases=self._aliases()[0],
-                             **_operator(operator))
+                             feedback=feedback, **_operator(operator))
         return replace(results, query=query) if results.query != query else results
 
     def iter_all(self, query: str, sort: str = "relevance", syntax: bool = True, today=None,
-                 recency: float = 0.0, snippets: bool = True):
-        """Every match as a Hit, one at a time (for export); keep the index open while iterating."""
+                 recency: float = 0.0, snippets: bool = True, feedback: bool | None = None):
+        """Every match as a Hit, one at a time (for export), in search()'s order; keep the
+        index open while iterating."""
         from .search.searcher import iter_hits
 
         if sort not in SORTS:
             raise SearchkitError(f"unknown sort {sort!r}", hint="use 'relevance' or 'date'")
         return iter_hits(self._fresh(), self._query(query, syntax), sort=sort, syntax=syntax, today=today,
-                         recency=recency, snippets=snippets)
+                         recency=recency, snippets=snippets, feedback=feedback)
 
     def similar(self, article_id: str, limit: int = 10) -> Results:
         """Articles like `article_id`, from its key terms. Raises ArticleNotFound."""

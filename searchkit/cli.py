@@ -80,6 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--page", type=int, default=1, metavar="N", help="page number (default 1)")
     search.add_argument("--sort", choices=("relevance", "date"), default="relevance")
     search.add_argument("--plain", action="store_true", help="plain words: no operators or fields")
+    search.add_argument("--feedback", action=argparse.BooleanOptionalAction, default=None,
+                        help="rank the matches again with words of the best few (default: on with --plain)")
     search.add_argument("--facets", action="store_true", help="also show top entities of all matches")
     search.add_argument("--json", action="store_true", help="JSON Lines, one hit per line")
     search.add_argument("--copies", action="store_true",
@@ -251,7 +253,8 @@ def _export(args, query: str) -> int:
 
     count = 0
     with _open(args) as ix:
-        hits = ix.iter_all(query, sort=args.sort, syntax=not args.plain, recency=args.recent)
+        hits = ix.iter_all(query, sort=args.sort, syntax=not args.plain, recency=args.recent,
+                           feedback=args.feedback)
         for line in (hits_csv if args.format == "csv" else hits_jsonl)(hits):
             print(line)
             count += 1
@@ -278,7 +281,7 @@ def cmd_search(args) -> int:
     with _open(args) as ix:
         results = ix.search(query, limit=args.limit, page=args.page, sort=args.sort,
                             syntax=not args.plain, facets=10 if args.facets else 0,
-                            recency=args.recent, group=not args.copies)
+                            recency=args.recent, group=not args.copies, feedback=args.feedback)
     for warning in results.warnings:
         print(f"searchkit: warning: {warning}", file=sys.stderr)
     return _print_results(results, args.json)

@@ -135,6 +135,7 @@ class Results:
     facets: tuple[Facet, ...] = ()
     suggestion: str | None = None
     more: bool | None = None  # a later page has hits (known when copies fold: they shorten the list)
+    feedback: tuple[str, ...] = ()  # words the best articles added to rank the matches (search/feedback.py)
 
     def __len__(self) -> int:
         return len(self.hits)

@@ -330,9 +330,13 @@ def test_searches_are_the_same_on_the_numpy_path(segmented_index, monkeypatch):
         monkeypatch.setattr(dense, "DENSE_FROM", threshold)
         runs.append([ix.search(text, limit=7, page=page, facets=5, sort=sort, group=group)
                      for text in ("oil gas bank", "election OR vote OR president", "war")
-                     for page in (1, 3) for sort in ("relevance", "date") for group in (True, False)])
+                     for page in (1, 3) for sort in ("relevance", "date") for group in (True, False)]
+                    # plain text: feedback's AndMaybe of two numpy score sets (dense.added_where_found)
+                    + [ix.search("oil prices fell as the central bank raised rates", syntax=False, limit=7,
+                                 page=page, facets=5) for page in (1, 3)])
     ix.close()
     assert runs[0] == runs[1]
+    assert runs[1][-1].feedback
     assert any(results.total > 50 and results.hits for results in runs[1])
 
 
@@ -348,3 +352,30 @@ def test_the_numpy_path_returns_partial_scores_past_the_deadline(seeds_index, mo
         complete = Evaluator(searcher).scores(q)
     assert isinstance(stopped.value.partial, dense.DenseScores) and len(stopped.value.partial)
     assert set(stopped.value.partial) <= set(complete)
+
+
+@pytest.mark.parametrize("threshold", [10**12, 0])
+def test_feedback_scores_only_the_added_words_and_sums_as_one_and_maybe(segmented_index, monkeypatch, threshold):
+    """The widened query's scores reuse the query's own: the same floats as the AndMaybe of the
+    query and the added words evaluated whole, on the dict and the numpy paths."""
+    from whoosh import query as wq
+
+    from searchkit.index.schema import F
+    from searchkit.search import dense
+    from searchkit.search.feedback import feedback_words, ranked_text
+    from searchkit.search.searcher import _ranked, _with_feedback
+
+    monkeypatch.setattr(dense, "DENSE_FROM", threshold)
+    q = parse_query("oil prices fell as the central bank raised rates", segmented_index.schema, syntax=False).query
+    with segmented_index.searcher(weighting=weighting()) as searcher:
+        scores = Evaluator(searcher).scores(q)
+        widened, kept, words = _with_feedback(searcher, q, scores, [])
+        best = _ranked(searcher, scores, 5, "relevance")
+        texts = [(ranked_text(s.get(F.TITLE), s.get(F.BODY), s.get(F.TITLE_DERIVED)), score)
+                 for s, score in ((searcher.stored_fields(docnum), score) for docnum, score in best)]
+        added = wq.Or([wq.Term(F.BODY, word.stem, boost=word.boost) for word in feedback_words(texts)])
+        whole = Evaluator(searcher).scores(wq.AndMaybe(q, added))
+    assert words == feedback_words(texts) and len(words) == 40
+    assert dict(widened.items()) == dict(whole.items()) and len(whole) == len(scores)
+    assert kept == (best[0][0], whole[best[0][0]])
+    assert isinstance(widened, dense.DenseScores) == (threshold == 0)

@@ -19,8 +19,10 @@ STYLES = {
     "warning": "\x1b[33m",
     "error": "\x1b[31m",
     "bar": "\x1b[34m",
+    "note": "\x1b[2m",
 }
 RESET = "\x1b[0m"
+FEEDBACK_SHOWN = 8  # feedback words named above the hits
 
 
 def paint(text: str, style: str, color: bool) -> str:
@@ -82,6 +84,10 @@ def format_results(results: Results, color: bool = False, width: int = 100) -> s
     shown = f"{results.hits[0].rank}–{results.hits[-1].rank}" if results.hits else "none"
     lines.append(f"{results.total} articles match; showing {shown} (page {results.page} of "
                  f"{results.pages}, sorted by {results.sort})")
+    if results.feedback:
+        more = " …" if len(results.feedback) > FEEDBACK_SHOWN else ""
+        lines.append(paint("ranked with words of the best articles: " + ", ".join(results.feedback[:FEEDBACK_SHOWN])
+                           + more, "note", color))
     for hit in results.hits:
         lines.append("")
         lines.extend(format_hit(hit, color=color, width=width))

@@ -20,7 +20,9 @@ from ..models import FullArticle, Hit, IndexStats, Results, TimelineBucket
 from .facets import article_days, build_timeline, count_entities, index_merges
 from .dense import DenseScores
 from .duplicates import LOOKAHEAD, group_duplicates, stored_sketches
-from .evaluate import matching_docs
+from .evaluate import and_maybe_scores, matching_docs
+from . import feedback as _feedback
+from .feedback import feedback_words, kept_first, ranked_text, wants_feedback
 from . import limits
 from .limits import cap_expansions, score_all
 from .query import DEFAULT_OPERATOR, parse_query
@@ -186,6 +188,7 @@ def _page_hits(searcher, ranked, page: int, limit: int, terms, group: bool) -> t
 
 
 FALLBACK_WARNING = "no article has all the words; showing articles with any of them"
+TIME_WARNING = "the search took longer than"
 
 
 def _collect(searcher, parsed):
@@ -199,20 +202,47 @@ def _collect(searcher, parsed):
         if scores:
             warnings = warnings + more + [FALLBACK_WARNING]
     if timed_out:
-        warnings.append(f"the search took longer than {limits.TIME_LIMIT:g} s; "
-                        "showing the matches found so far")
+        warnings.append(f"{TIME_WARNING} {limits.TIME_LIMIT:g} s; showing the matches found so far")
     return q, scores, warnings
+
+
+def _with_feedback(searcher, q, scores, warnings):
+    """Pseudo-relevance feedback (search/feedback.py): (the widened query's scores, the
+    first search's best (docnum, score) to keep first, the words added). Without
+    matches, or when the first search ran out of time, the first search stands."""
+    best = _ranked(searcher, scores, _feedback.FEEDBACK_ARTICLES, "relevance") if scores else []
+    if not best or any(warning.startswith(TIME_WARNING) for warning in warnings):
+        return scores, None, ()
+    articles = []
+    for docnum, score in best:
+        stored = searcher.stored_fields(docnum)
+        articles.append((ranked_text(stored.get(F.TITLE), stored.get(F.BODY), stored.get(F.TITLE_DERIVED)), score))
+    words = feedback_words(articles)
+    if not words:
+        return scores, None, ()
+    added = wq.Or([wq.Term(F.BODY, word.stem, boost=word.boost) for word in words])
+    if getattr(searcher.weighting, "use_final", False):  # recency scales the sum: score it whole
+        widened_scores, timed_out = score_all(searcher, wq.AndMaybe(q, added))
+    else:  # the query's scores are those just computed: only the added words are scored
+        extra, timed_out = score_all(searcher, added)
+        widened_scores = and_maybe_scores(scores, extra)
+    if timed_out:
+        return scores, None, ()
+    kept = best[0][0]
+    score = widened_scores.score_of(kept) if isinstance(widened_scores, DenseScores) else widened_scores[kept]
+    return widened_scores, (kept, score), words
 
 
 def run_search(ix, text: str, limit: int = 10, page: int = 1, sort: str = "relevance",
                syntax: bool = True, facets: int = 0, snippets: bool = True, today=None,
                recency: float = 0.0, operator: str = DEFAULT_OPERATOR, group: bool = True,
-               aliases=None) -> Results:
+               aliases=None, feedback: bool | None = None) -> Results:
     """Search; `facets` > 0 also counts the top entities over all matches (names merged
     across the index, `aliases` leaving the names they mention alone).
 
     `recency` > 0 multiplies scores by a factor that decays with age (see
-    scoring.Recency); `group` folds near-duplicates into "+N similar"."""
+    scoring.Recency); `group` folds near-duplicates into "+N similar"; `feedback`
+    re-ranks with the best articles' words (None: for plain-mode text; feedback.py)."""
     parsed = parse_query(text, ix.schema, syntax=syntax, today=today, operator=operator)
     limit, page = max(1, int(limit)), max(1, int(page))
     # With grouping, room for pages of copies (more is ranked when they need it).
@@ -220,8 +250,11 @@ def run_search(ix, text: str, limit: int = 10, page: int = 1, sort: str = "relev
     with ix.searcher(weighting=weighting(_recency(recency, today))) as searcher:
         q, scores, warnings = _collect(searcher, parsed)
         terms = _highlight_terms(q, searcher.reader()) if snippets else None
-        hits, more = _page_hits(searcher, _ranked_lazily(searcher, scores, window, sort), page, limit, terms,
-                                group)
+        kept, words = None, ()
+        if wants_feedback(feedback, syntax, sort):
+            scores, kept, words = _with_feedback(searcher, q, scores, warnings)
+        ranked = kept_first(_ranked_lazily(searcher, scores, window, sort), kept, key=itemgetter(0))
+        hits, more = _page_hits(searcher, ranked, page, limit, terms, group)
         facet_values = ()
         if facets:
             reader = searcher.reader()
@@ -233,7 +266,7 @@ def run_search(ix, text: str, limit: int = 10, page: int = 1, sort: str = "relev
         return Results(
             query=text, total=len(scores), hits=hits, page=page, limit=limit, sort=sort,
             warnings=tuple(parsed.warnings) + tuple(warnings), facets=facet_values,
-            suggestion=suggestion, more=more,
+            suggestion=suggestion, more=more, feedback=tuple(word.surface for word in words),
         )
 
 
@@ -247,14 +280,18 @@ def _recency(weight: float, today):
 
 
 def iter_hits(ix, text: str, sort: str = "relevance", syntax: bool = True, today=None,
-              recency: float = 0.0, operator: str = DEFAULT_OPERATOR, snippets: bool = True):
+              recency: float = 0.0, operator: str = DEFAULT_OPERATOR, snippets: bool = True,
+              feedback: bool | None = None):
     """Every match as a Hit, in rank (or date) order, built one at a time: for
     exporting without holding all hits in memory (Whoosh keeps only docnums)."""
     parsed = parse_query(text, ix.schema, syntax=syntax, today=today, operator=operator)
     with ix.searcher(weighting=weighting(_recency(recency, today))) as searcher:
-        q, scores, _ = _collect(searcher, parsed)
+        q, scores, warnings = _collect(searcher, parsed)
         terms = _highlight_terms(q, searcher.reader()) if snippets else None
-        ranked = _ranked(searcher, scores, None, sort)
+        kept = None
+        if wants_feedback(feedback, syntax, sort):
+            scores, kept, _ = _with_feedback(searcher, q, scores, warnings)
+        ranked = list(kept_first(_ranked(searcher, scores, None, sort), kept, key=itemgetter(0)))
         del scores
         for rank, (docnum, score) in enumerate(ranked, start=1):
             yield _hit(searcher.stored_fields(docnum), score, rank, terms)
