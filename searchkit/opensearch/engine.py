@@ -281,19 +281,20 @@ class OpenSearchIndex:
 
     def search(self, query: str, limit: int = 10, page: int = 1, sort: str = "relevance",
                syntax: bool = True, facets: int = 0, snippets: bool = True, today=None,
-               recency: float = 0.0, operator: str | None = None, group: bool = True) -> Results:
+               recency: float = 0.0, operator: str | None = None, group: bool = True,
+               feedback: bool | None = None) -> Results:
         """Ranked (BM25) or newest-first results, as SearchIndex.search."""
         _check_sort(sort)
         return queries.run_search(self, query, self._query(query, syntax), limit=limit, page=page,
                                   sort=sort, syntax=syntax, facets=facets, snippets=snippets, today=today,
-                                  recency=recency, operator=operator, group=group)
+                                  recency=recency, operator=operator, group=group, feedback=feedback)
 
     def iter_all(self, query: str, sort: str = "relevance", syntax: bool = True, today=None,
-                 recency: float = 0.0, snippets: bool = True):
+                 recency: float = 0.0, snippets: bool = True, feedback: bool | None = None):
         """Every match as a Hit (a point in time read with search_after: no 10,000 cap)."""
         _check_sort(sort)
         return queries.iter_hits(self, self._query(query, syntax), sort=sort, syntax=syntax, today=today,
-                                 recency=recency, snippets=snippets)
+                                 recency=recency, snippets=snippets, feedback=feedback)
 
     def get(self, article_id: str) -> FullArticle:
         return results.to_article(self._find(article_id)["_source"])

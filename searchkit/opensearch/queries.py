@@ -79,8 +79,42 @@ def _hits_on_demand(ix, body: dict, query: dict, found: dict):
         start += len(hits)
 
 
+def _with_feedback(ix, tree, query: dict, best: list, today, recency: float):
+    """search/feedback.py on the cluster, from the first search's `best` hits: (the widened
+    query, the hit to keep first with its widened score, the words added); the query and
+    None when there is nothing to add."""
+    from ..search import tree as t
+    from ..search.feedback import feedback_words
+
+    words = feedback_words((hit["_source"].get("body", ""), hit.get("_score")) for hit in best)
+    if not best or not words:
+        return query, None, ()
+    added = t.Or(tuple(t.Term("body", word.surface, word.boost) for word in words))
+    widened = _scored(t.AndMaybe(tree, added), today, recency)
+    kept = best[0]
+    again = ix._search({"size": 1, "track_scores": True, "track_total_hits": False,
+                        "query": {"bool": {"must": [widened], "filter": [{"ids": {"values": [kept["_id"]]}}]}}})
+    scored = again["hits"]["hits"]
+    return widened, ({**kept, "_score": scored[0].get("_score")} if scored else kept), words
+
+
+def _best(ix, query: dict, found: dict | None = None) -> list:
+    """The first search's best FEEDBACK_ARTICLES hits (from `found` when it holds them)."""
+    from ..search import feedback
+
+    wanted = feedback.FEEDBACK_ARTICLES
+    hits = found["hits"]["hits"] if found is not None else []
+    if found is not None and len(hits) >= min(wanted, found["hits"]["total"]["value"]):
+        return hits[:wanted]
+    return ix._search({"size": wanted, "query": query, "sort": _sort("relevance"),
+                       "track_scores": True, "track_total_hits": False})["hits"]["hits"]
+
+
 def run_search(ix, shown: str, text: str, limit: int, page: int, sort: str, syntax: bool, facets: int,
-               snippets: bool, today, recency: float, operator: str | None, group: bool) -> Results:
+               snippets: bool, today, recency: float, operator: str | None, group: bool,
+               feedback: bool | None = None) -> Results:
+    from ..search.feedback import kept_first, wants_feedback
+
     parsed = _parse(text, syntax, today, operator)
     limit, page = max(1, int(limit)), max(1, int(page))
     window = min(page * limit * (4 if group else 1) + (LOOKAHEAD if group else 0), MAX_WINDOW)
@@ -88,25 +122,34 @@ def run_search(ix, shown: str, text: str, limit: int, page: int, sort: str, synt
     merges = ix._merges() if facets else None
     if facets:
         body["aggs"] = merged_aggs(results.facet_aggs(facets), merges)
+    with_feedback = wants_feedback(feedback, syntax, sort)
+    first_body = {key: value for key, value in body.items() if key != "aggs"} if with_feedback else body
     tree, warnings = parsed.query, list(parsed.warnings)
     query = _scored(tree, today, recency)
-    found = ix._search({**body, "query": query})
+    found = ix._search({**first_body, "query": query})
     if not found["hits"]["total"]["value"] and parsed.fallback is not None:
         fallback = _scored(parsed.fallback, today, recency)
-        retry = ix._search({**body, "query": fallback})
+        retry = ix._search({**first_body, "query": fallback})
         if retry["hits"]["total"]["value"]:
             found, tree, query = retry, parsed.fallback, fallback
             warnings.append(FALLBACK_WARNING)
+    kept, words = None, ()
+    if with_feedback:
+        if found["hits"]["total"]["value"]:
+            query, kept, words = _with_feedback(ix, tree, query, _best(ix, query, found), today, recency)
+        found = ix._search({**body, "query": query})
     terms = _terms(tree, snippets)
     first = (page - 1) * limit
     if group:
-        items = ((hit["_source"], hit.get("_score")) for hit in _hits_on_demand(ix, body, query, found))
+        stream = kept_first(_hits_on_demand(ix, body, query, found), kept, key=lambda hit: hit["_id"])
+        items = ((hit["_source"], hit.get("_score")) for hit in stream)
         grouped = group_duplicates(items, lambda item: _sketch(item[0]), needed=first + limit + 1,
                                    shown=first + limit, batches=(1, 1))  # a hit past the first window costs a request
         more = len(grouped) > first + limit
     else:
         more = None
-        items = [(hit["_source"], hit.get("_score")) for hit in found["hits"]["hits"]]
+        items = [(hit["_source"], hit.get("_score"))
+                 for hit in kept_first(found["hits"]["hits"], kept, key=lambda hit: hit["_id"])]
         grouped = [(item, []) for item in items[:first + limit]]
     hits = []
     for rank, ((source, score), folded) in enumerate(grouped[first:first + limit], start=first + 1):
@@ -125,22 +168,37 @@ def run_search(ix, shown: str, text: str, limit: int, page: int, sort: str, synt
 
         suggestion = suggest_query(ix, shown)
     return Results(query=shown, total=total, hits=tuple(hits), page=page, limit=limit, sort=sort,
-                   warnings=tuple(warnings), facets=facet_values, suggestion=suggestion, more=more)
+                   warnings=tuple(warnings), facets=facet_values, suggestion=suggestion, more=more,
+                   feedback=tuple(word.surface for word in words))
 
 
-def iter_hits(ix, text: str, sort: str, syntax: bool, today, recency: float, snippets: bool):
-    """Every match, a page at a time from a point in time (consistent while it lasts)."""
+def iter_hits(ix, text: str, sort: str, syntax: bool, today, recency: float, snippets: bool,
+              feedback: bool | None = None):
+    """Every match, a page at a time from a point in time (consistent while it lasts), in
+    run_search's order."""
+    from ..search.feedback import wants_feedback
+
     parsed = _parse(text, syntax, today)
     tree = parsed.query
     if parsed.fallback is not None and not _count(ix, tree):
         tree = parsed.fallback
     terms = _terms(tree, snippets)
     query = _scored(tree, today, recency)
+    kept = None
+    if wants_feedback(feedback, syntax, sort):
+        query, kept, _ = _with_feedback(ix, tree, query, _best(ix, query), today, recency)
+    if kept is not None:
+        yield results.to_hit(kept["_source"], kept.get("_score"), 1, terms)
+    yield from _exported(ix, query, sort, terms, kept["_id"] if kept is not None else None)
+
+
+def _exported(ix, query: dict, sort: str, terms, left_out: str | None):
+    """The hits of `query` but a kept first one (`left_out`), ranked from 2 when there is one."""
     with ix._errors():
         pit = retrying(ix.client.create_pit, index=ix.name,
                        params={"keep_alive": "5m", "allow_partial_pit_creation": "false"})["pit_id"]
     try:
-        after, rank = None, 0
+        after, rank = None, 0 if left_out is None else 1
         while True:
             body = {"size": EXPORT_PAGE, "query": query, "sort": _sort(sort), "track_scores": True,
                     "pit": {"id": pit, "keep_alive": "5m"}, "track_total_hits": False}
@@ -149,6 +207,8 @@ def iter_hits(ix, text: str, sort: str, syntax: bool, today, recency: float, sni
             with ix._errors():
                 page = retrying(ix.client.search, body=body, params=WHOLE)["hits"]["hits"]
             for hit in page:
+                if hit["_id"] == left_out:
+                    continue
                 rank += 1
                 yield results.to_hit(hit["_source"], hit.get("_score"), rank, terms)
             if len(page) < EXPORT_PAGE:
