@@ -81,8 +81,8 @@ def _hits_on_demand(ix, body: dict, query: dict, found: dict):
 
 def _with_feedback(ix, tree, query: dict, best: list, today, recency: float):
     """search/feedback.py on the cluster, from the first search's `best` hits: (the widened
-    query, the hit to keep first with its widened score, the words added); the query and
-    None when there is nothing to add."""
+    query, the hit to keep first, the words added); the query and None when there is
+    nothing to add. The kept hit still holds its first score: see _rescored."""
     from ..search import tree as t
     from ..search.feedback import feedback_words
 
@@ -90,12 +90,19 @@ def _with_feedback(ix, tree, query: dict, best: list, today, recency: float):
     if not best or not words:
         return query, None, ()
     added = t.Or(tuple(t.Term("body", word.surface, word.boost) for word in words))
-    widened = _scored(t.AndMaybe(tree, added), today, recency)
-    kept = best[0]
+    return _scored(t.AndMaybe(tree, added), today, recency), best[0], words
+
+
+def _rescored(ix, widened: dict, kept: dict, hits: list) -> dict:
+    """The kept hit with its score for the widened query: from the widened search's `hits`
+    when they hold it (nearly always), else asked for with an ids filter."""
+    for hit in hits:
+        if hit["_id"] == kept["_id"]:
+            return {**kept, "_score": hit.get("_score")}
     again = ix._search({"size": 1, "track_scores": True, "track_total_hits": False,
                         "query": {"bool": {"must": [widened], "filter": [{"ids": {"values": [kept["_id"]]}}]}}})
     scored = again["hits"]["hits"]
-    return widened, ({**kept, "_score": scored[0].get("_score")} if scored else kept), words
+    return {**kept, "_score": scored[0].get("_score")} if scored else kept
 
 
 def _best(ix, query: dict, found: dict | None = None) -> list:
@@ -138,6 +145,8 @@ def run_search(ix, shown: str, text: str, limit: int, page: int, sort: str, synt
         if found["hits"]["total"]["value"]:
             query, kept, words = _with_feedback(ix, tree, query, _best(ix, query, found), today, recency)
         found = ix._search({**body, "query": query})
+        if kept is not None:
+            kept = _rescored(ix, query, kept, found["hits"]["hits"])
     terms = _terms(tree, snippets)
     first = (page - 1) * limit
     if group:
@@ -188,6 +197,7 @@ def iter_hits(ix, text: str, sort: str, syntax: bool, today, recency: float, sni
     if wants_feedback(feedback, syntax, sort):
         query, kept, _ = _with_feedback(ix, tree, query, _best(ix, query), today, recency)
     if kept is not None:
+        kept = _rescored(ix, query, kept, [])
         yield results.to_hit(kept["_source"], kept.get("_score"), 1, terms)
     yield from _exported(ix, query, sort, terms, kept["_id"] if kept is not None else None)
 
