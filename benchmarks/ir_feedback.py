@@ -8,11 +8,14 @@ best `docs` articles give each of their analysed words a weight (the share of th
 words it makes, times the article's share of the summed scores: relevance model 1 with BM25
 scores for the query likelihood; with "idf": p, times the word's BM25 idf to the power p); the
 `terms` heaviest words are added to the query as body terms boosted `beta` times their weight
-over the heaviest's, and the second search ranks (or, with "fuse", the two rankings are fused). The expansion is made here, around the
-library (its query tree widened where the searcher parses the text), so nothing in searchkit
-changes. Prints, per setting and part, the mean over the collections and measures of
-searchkit / best peer, the floors met (of 16) and the ratio per collection. Only the dev part
-is printed unless --part says otherwise: the held-out part is for the setting finally chosen.
+over the heaviest's, and the second search ranks (or, with "fuse", the two rankings are
+fused). The expansion is made here, around the library (its query tree widened where the
+searcher parses the text; searchkit's own feedback, built from what this measured, is turned
+off here). With "within": 1 the words only add to the query's own matches (an AndMaybe, as
+search/feedback.py does) instead of OR-ed with it. Prints, per setting and part, the mean over
+the collections and measures of searchkit / best peer, the floors met (of 16) and the ratio per
+collection. Only the dev part is printed unless --part says otherwise: the held-out part is for
+the setting finally chosen.
 """
 
 from __future__ import annotations
@@ -40,14 +43,15 @@ EXPANSIONS: dict[str, list[tuple[str, float]]] = {}
 
 
 def _widened_parse(parse):
-    from whoosh.query import Or, Term
+    from whoosh.query import AndMaybe, Or, Term
 
     def parse_query(text, schema, **options):
         parsed = parse(text, schema, **options)
         extra = EXPANSIONS.get(text)
         if extra:
             terms = [Term("body", word, boost=boost) for word, boost in extra]
-            parsed = dataclasses.replace(parsed, query=Or([parsed.query, *terms]))
+            widened = AndMaybe(parsed.query, Or(terms)) if SETTING.get("within") else Or([parsed.query, *terms])
+            parsed = dataclasses.replace(parsed, query=widened)
         return parsed
 
     return parse_query
@@ -77,12 +81,13 @@ def search_runs(ix, collection, **options) -> dict[str, list[str]]:
     runs = {}
     for qid, text in collection.queries:
         EXPANSIONS.pop(text, None)
-        first = ix.search(text, limit=ir_eval.TOP, syntax=False, snippets=False, group=False).hits
+        first = ix.search(text, limit=ir_eval.TOP, syntax=False, snippets=False, group=False, feedback=False).hits
         if not SETTING["beta"] or not first:
             runs[qid] = [hit.id for hit in first]
             continue
         EXPANSIONS[text] = expansion(ix, first[:SETTING["docs"]], texts)
-        second = ix.search(text, limit=ir_eval.TOP, syntax=False, snippets=False, group=False).hits
+        second = ix.search(text, limit=ir_eval.TOP, syntax=False, snippets=False, group=False,
+                           feedback=False).hits
         runs[qid] = fused(first, second)
     return runs
 
