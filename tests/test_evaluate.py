@@ -363,7 +363,7 @@ def test_feedback_scores_only_the_added_words_and_sums_as_one_and_maybe(segmente
     from searchkit.index.schema import F
     from searchkit.search import dense
     from searchkit.search.feedback import feedback_words, ranked_text
-    from searchkit.search.searcher import _ranked, _with_feedback
+    from searchkit.search.searcher import _frequencies, _ranked, _with_feedback
 
     monkeypatch.setattr(dense, "DENSE_FROM", threshold)
     q = parse_query("oil prices fell as the central bank raised rates", segmented_index.schema, syntax=False).query
@@ -373,9 +373,10 @@ def test_feedback_scores_only_the_added_words_and_sums_as_one_and_maybe(segmente
         best = _ranked(searcher, scores, 5, "relevance")
         texts = [(ranked_text(s.get(F.TITLE), s.get(F.BODY), s.get(F.TITLE_DERIVED)), score)
                  for s, score in ((searcher.stored_fields(docnum), score) for docnum, score in best)]
-        added = wq.Or([wq.Term(F.BODY, word.stem, boost=word.boost) for word in feedback_words(texts)])
+        expected = feedback_words(texts, _frequencies(searcher))
+        added = wq.Or([wq.Term(F.BODY, word.stem, boost=word.boost) for word in expected])
         whole = Evaluator(searcher).scores(wq.AndMaybe(q, added))
-    assert words == feedback_words(texts) and len(words) == 40
+    assert words == expected and len(words) == 40
     assert dict(widened.items()) == dict(whole.items()) and len(whole) == len(scores)
     assert kept == (best[0][0], whole[best[0][0]])
     assert isinstance(widened, dense.DenseScores) == (threshold == 0)

@@ -46,6 +46,30 @@ def test_words_weigh_by_their_share_of_each_article_and_its_share_of_the_scores(
     assert [word.boost for word in words] == pytest.approx([FEEDBACK_BOOST * w / heaviest for w in expected])
 
 
+def test_idf_puts_the_words_that_tell_the_articles_apart_first(monkeypatch):
+    from searchkit.search import feedback
+    from searchkit.search.scoring import bm25_idf
+
+    articles = [("apple apple banana", 3.0), ("banana cherry", 1.0)]
+    asked = []
+
+    def frequencies(words):
+        asked.append([word.stem for word in words])
+        return 100, {"appl": 90, "banana": 2}  # cherry: in no article
+
+    weighed = feedback_words(articles, frequencies)
+    relevance = {"appl": 0.5, "banana": 0.375, "cherri": 0.125}
+    expected = {stem: weight * bm25_idf(100, {"appl": 90, "banana": 2}.get(stem, 0)) ** feedback.FEEDBACK_IDF
+                for stem, weight in relevance.items()}
+    order = sorted(expected, key=lambda stem: -expected[stem])
+    assert [word.stem for word in weighed] == order and order[-1] == "appl"
+    heaviest = expected[order[0]]
+    assert [word.boost for word in weighed] == pytest.approx([FEEDBACK_BOOST * expected[s] / heaviest for s in order])
+    monkeypatch.setattr(feedback, "FEEDBACK_POOL", 2)  # only the pool's words are looked up
+    assert [word.stem for word in feedback_words(articles, frequencies)] == ["banana", "appl"]
+    assert asked[-1] == ["appl", "banana"]
+
+
 def test_a_stem_is_one_word_named_by_its_first_form_and_the_list_is_cut():
     words = feedback_words([("Elections were held; the election count and elected members.", 1.0)], words=2)
     assert len(words) == 2
@@ -124,8 +148,9 @@ def test_no_match_means_no_feedback(index_dir):
 
 def test_cli_names_the_feedback_words_and_can_turn_them_off(index_dir, capsys):
     assert main(["search", "--plain", QUERY, "--index", str(index_dir)]) == 0
-    shown = capsys.readouterr().out
-    assert "ranked with words of the best articles: jaguar" in shown
+    named = [line for line in capsys.readouterr().out.splitlines()
+             if line.startswith("ranked with words of the best articles: ")]
+    assert len(named) == 1 and "jaguar" in named[0].split(": ", 1)[1].split(", ")
     assert main(["search", "--plain", "--no-feedback", QUERY, "--index", str(index_dir)]) == 0
     assert "ranked with words" not in capsys.readouterr().out
     assert main(["search", "--feedback", "jaguar", "--index", str(index_dir)]) == 0

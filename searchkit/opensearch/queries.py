@@ -86,11 +86,22 @@ def _with_feedback(ix, tree, query: dict, best: list, today, recency: float):
     from ..search import tree as t
     from ..search.feedback import feedback_words
 
-    words = feedback_words((hit["_source"].get("body", ""), hit.get("_score")) for hit in best)
+    words = feedback_words(((hit["_source"].get("body", ""), hit.get("_score")) for hit in best),
+                           lambda pool: _frequencies(ix, pool))
     if not best or not words:
         return query, None, ()
     added = t.Or(tuple(t.Term("body", word.surface, word.boost) for word in words))
     return _scored(t.AndMaybe(tree, added), today, recency), best[0], words
+
+
+def _frequencies(ix, words) -> tuple[int, dict[str, int]]:
+    """feedback.Frequencies in one request: the articles, and those with each word in the body
+    (the word as the body's analyser makes it, as the added words are matched)."""
+    filters = {word.stem: {"match": {"body": word.surface}} for word in words}
+    found = ix._search({"size": 0, "track_total_hits": True, "query": {"match_all": {}},
+                        "aggs": {"words": {"filters": {"filters": filters}}}})
+    buckets = found["aggregations"]["words"]["buckets"]
+    return found["hits"]["total"]["value"], {stem: bucket["doc_count"] for stem, bucket in buckets.items()}
 
 
 def _rescored(ix, widened: dict, kept: dict, hits: list) -> dict:

@@ -5,7 +5,9 @@ Both engines run it the same way (search/searcher.py, opensearch/queries.py):
 1. the query is searched as typed;
 2. its best FEEDBACK_ARTICLES articles give each of their analysed words a weight: the share of
    the article's words it makes, times the article's share of their summed scores (relevance
-   model 1, with BM25 scores for the query likelihood);
+   model 1, with BM25 scores for the query likelihood); the FEEDBACK_POOL heaviest are weighed
+   again by their BM25 idf in the index (to the power FEEDBACK_IDF), so that words every article
+   has ("said", "year") give way to the ones that tell these articles apart;
 3. the FEEDBACK_WORDS heaviest words are added to the body, each boosted FEEDBACK_BOOST x its
    weight / the heaviest's weight. They only add to the scores of the query's own matches (an
    AndMaybe): the matches, their count, facets and timeline stay the query's;
@@ -22,11 +24,17 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Callable, Hashable, Iterable, Iterator, TypeVar
+from typing import Callable, Hashable, Iterable, Iterator, Mapping, Sequence, TypeVar
 
 FEEDBACK_ARTICLES = 5
 FEEDBACK_WORDS = 40
-FEEDBACK_BOOST = 2.0
+FEEDBACK_BOOST = 4.0
+FEEDBACK_IDF = 1.0
+FEEDBACK_POOL = 100  # words whose document frequency is looked up (one request on a cluster)
+
+# (the pool's words) -> (articles in the index, {stem: articles with the word}); a word left
+# out counts as in no article
+Frequencies = Callable[[Sequence["FeedbackWord"]], tuple[int, Mapping[str, int]]]
 
 Item = TypeVar("Item")
 
@@ -52,16 +60,38 @@ def ranked_text(title: str | None, body: str | None, title_derived: bool = False
     return f"{title}\n\n{body}" if title and not title_derived else body
 
 
-def feedback_words(articles: Iterable[tuple[str, float]], words: int | None = None,
-                   boost: float | None = None) -> tuple[FeedbackWord, ...]:
+def feedback_words(articles: Iterable[tuple[str, float]], frequencies: Frequencies | None = None,
+                   words: int | None = None, boost: float | None = None) -> tuple[FeedbackWord, ...]:
     """The words to add for the first search's best articles, given as (ranked text, score),
-    heaviest first (equal weights in the order of their stems); `words` and `boost` default
-    to FEEDBACK_WORDS and FEEDBACK_BOOST, read at each call (benchmarks/ir_tune.py sets them)."""
-    from ..analysis.analyzers import surface_analyzer
-    from .tree import stem
-
+    heaviest first (equal weights in the order of their stems); with `frequencies`, weighed
+    by idf. `words` and `boost` default to FEEDBACK_WORDS and FEEDBACK_BOOST; these and the
+    other settings are read at each call (benchmarks/ir_tune.py sets them)."""
     words = FEEDBACK_WORDS if words is None else words
     boost = FEEDBACK_BOOST if boost is None else boost
+    weighed = _model_weights(articles)
+    if frequencies is not None and FEEDBACK_IDF and weighed:
+        weighed = _idf_weights(weighed[:FEEDBACK_POOL], frequencies)
+    top = weighed[:words]
+    if not top or top[0][1] <= 0:
+        return ()
+    heaviest = top[0][1]
+    return tuple(FeedbackWord(word.stem, word.surface, boost * weight / heaviest) for word, weight in top)
+
+
+def _idf_weights(pool: list[tuple[FeedbackWord, float]], frequencies: Frequencies) -> list[tuple[FeedbackWord, float]]:
+    from .scoring import bm25_idf
+
+    size, found = frequencies([word for word, _ in pool])
+    weighed = [(word, weight * bm25_idf(size, min(found.get(word.stem, 0), size)) ** FEEDBACK_IDF)
+               for word, weight in pool]
+    return sorted(weighed, key=lambda item: (-item[1], item[0].stem))
+
+
+def _model_weights(articles: Iterable[tuple[str, float]]) -> list[tuple[FeedbackWord, float]]:
+    """Every analysed word of the articles with its relevance-model weight, heaviest first
+    (the FeedbackWords' boosts are not set yet)."""
+    from ..analysis.analyzers import surface_analyzer
+    from .tree import stem
 
     articles = [(text, max(float(score or 0.0), 0.0)) for text, score in articles]
     total = sum(score for _, score in articles)
@@ -77,11 +107,8 @@ def feedback_words(articles: Iterable[tuple[str, float]], words: int | None = No
         length = sum(counts.values())
         for form, count in counts.items():
             weights[form] += share * count / length
-    top = sorted(weights.items(), key=lambda item: (-item[1], item[0]))[:words]
-    if not top or top[0][1] <= 0:
-        return ()
-    heaviest = top[0][1]
-    return tuple(FeedbackWord(form, surface[form], boost * weight / heaviest) for form, weight in top)
+    ranked = sorted(weights.items(), key=lambda item: (-item[1], item[0]))
+    return [(FeedbackWord(form, surface[form], 0.0), weight) for form, weight in ranked]
 
 
 def kept_first(items: Iterable[Item], kept: Item | None, key: Callable[[Item], Hashable]) -> Iterator[Item]:

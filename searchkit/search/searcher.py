@@ -206,6 +206,14 @@ def _collect(searcher, parsed):
     return q, scores, warnings
 
 
+def _frequencies(searcher):
+    """feedback.Frequencies from the index: its articles, and those with each word in the body."""
+    def frequencies(words):
+        return searcher.doc_count(), {word.stem: searcher.doc_frequency(F.BODY, word.stem) for word in words}
+
+    return frequencies
+
+
 def _with_feedback(searcher, q, scores, warnings):
     """Pseudo-relevance feedback (search/feedback.py): (the widened query's scores, the
     first search's best (docnum, score) to keep first, the words added). Without
@@ -217,7 +225,7 @@ def _with_feedback(searcher, q, scores, warnings):
     for docnum, score in best:
         stored = searcher.stored_fields(docnum)
         articles.append((ranked_text(stored.get(F.TITLE), stored.get(F.BODY), stored.get(F.TITLE_DERIVED)), score))
-    words = feedback_words(articles)
+    words = feedback_words(articles, _frequencies(searcher))
     if not words:
         return scores, None, ()
     added = wq.Or([wq.Term(F.BODY, word.stem, boost=word.boost) for word in words])
