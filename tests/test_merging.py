@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -99,11 +100,19 @@ def test_a_merge_killed_at_any_moment_loses_nothing(tmp_path, monkeypatch):
     expected = ids(index)
     rng = random.Random(16)
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    code = f"import searchkit; searchkit.open_index({str(index)!r}).optimize()"
+
+    def optimize(path) -> list[str]:
+        return [sys.executable, "-c", f"import searchkit; searchkit.open_index({str(path)!r}).optimize()"]
+
+    # how long a whole run takes on this machine (a copy), so that the kills fall inside one
+    shutil.copytree(index, tmp_path / "trial")
+    started = time.perf_counter()
+    subprocess.run(optimize(tmp_path / "trial"), env=env, check=True, capture_output=True)
+    whole = time.perf_counter() - started
     kills = 0
     for _ in range(8):
-        process = subprocess.Popen([sys.executable, "-c", code], env=env, stderr=subprocess.PIPE, text=True)
-        time.sleep(rng.uniform(0.2, 2.5))
+        process = subprocess.Popen(optimize(index), env=env, stderr=subprocess.PIPE, text=True)
+        time.sleep(rng.uniform(0.1, 0.9) * whole)
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
             kills += 1
