@@ -142,7 +142,7 @@ CASES = [
          "season.", syntax=False),
     case("central banks raising interest rates to fight inflation", syntax=False),
     case("oil prices", syntax=False, feedback=False), case("oil prices opec", feedback=True),
-    case("taliban attacks in pakistan", syntax=False, recency=2.0),
+    case("taliban attacks in pakistan", syntax=False, recency=2.0), case("zebra okapi giraffe", syntax=False),
     # the AND operator, and AND falling back to OR
     case("pakistan taliban", operator="and"), case("oil prices opec", operator="and"),
     case("election obama", operator="and"), case("cocoa brazil", operator="and"),

@@ -155,7 +155,8 @@ def run_search(ix, shown: str, text: str, limit: int, page: int, sort: str, synt
     if with_feedback:
         if found["hits"]["total"]["value"]:
             query, kept, words = _with_feedback(ix, tree, query, _best(ix, query, found), today, recency)
-        found = ix._search({**body, "query": query})
+        if kept is not None or facets:  # the widened ranking, or the facets the first request left out
+            found = ix._search({**body, "query": query})
         if kept is not None:
             kept = _rescored(ix, query, kept, found["hits"]["hits"])
     terms = _terms(tree, snippets)
