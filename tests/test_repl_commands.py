@@ -67,6 +67,23 @@ def test_sort_by_date_reruns_newest_first(repl_index):
     assert repl.evaluate(":sort size").kind == "error"
 
 
+def test_feedback_reranks_the_same_matches_and_the_export_follows(repl_index, tmp_path):
+    repl = make_repl(repl_index)
+    assert repl.evaluate(":feedback on").kind == "info"  # no query yet: only the setting
+    repl.evaluate(":feedback off")
+    plain = repl.evaluate("oil OR afghanistan")
+    before = repl.results
+    output = repl.evaluate(":feedback on")
+    after = repl.results
+    assert after.feedback and not before.feedback and "ranked with words of the best articles" in output.text
+    assert after.total == before.total and after.hits[0].id == before.hits[0].id
+    assert "ranked with words" not in plain.text
+    repl.evaluate(f":export {tmp_path / 'all.jsonl'}")
+    exported = [json.loads(line)["id"] for line in (tmp_path / "all.jsonl").read_text().splitlines()]
+    assert exported[:len(after.hits)] == [hit.id for hit in after.hits]
+    assert repl.evaluate(":feedback maybe").kind == "error"
+
+
 def test_limit_changes_the_page_size(repl_index):
     repl = make_repl(repl_index)
     repl.evaluate("oil")

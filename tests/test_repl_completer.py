@@ -57,6 +57,7 @@ def test_commands_and_their_arguments(repl_index):
     assert [c.text for c in found] == [":timeline"]
     assert found[0].display_meta_text
     assert [c.text for c in complete(completer, ":sort d")] == ["date"]
+    assert [c.text for c in complete(completer, ":feedback o")] == ["on", "off"]
 
 
 def test_result_numbers_complete_with_titles(repl_index):

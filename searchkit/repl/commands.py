@@ -39,6 +39,7 @@ COMMANDS = (
     Command("prev", "", "the previous page of results", ("p", "previous")),
     Command("sort", "relevance|date", "order results by relevance or newest first"),
     Command("limit", "N", "show N results per page"),
+    Command("feedback", "on|off", "rank the matches again with words of the best articles"),
     Command("facets", "", "top people, organisations and places of all matches", ("entities",)),
     Command("timeline", "", "matches over time, as bars", ("t",)),
     Command("similar", "N", "articles like result N"),
@@ -58,6 +59,7 @@ KEYS = (
     ("Ctrl-D", "leave"),
 )
 _BY_NAME = {alias: c for c in COMMANDS for alias in (c.name, *c.aliases)}
+FEEDBACK_CHOICES = ("on", "off")
 
 
 def command_names() -> frozenset[str]:
@@ -103,6 +105,7 @@ class Repl:
         self.width = width
         self.query: str | None = None
         self.results: Results | None = None
+        self.feedback = False  # pseudo-relevance feedback (search/feedback.py), :feedback on
         self._opener = opener
         self._index = None
 
@@ -141,7 +144,7 @@ class Repl:
     def _search(self, page: int, query: str | None = None) -> Output:
         """Run `query` (default: the current one); it becomes current only when it ran."""
         query = query or self.query
-        results = self.index.search(query, limit=self.limit, page=page, sort=self.sort)
+        results = self.index.search(query, limit=self.limit, page=page, sort=self.sort, feedback=self.feedback)
         self.query, self.results = query, results
         return Output(render.format_results(results, color=self.color, width=self.width()), page=True)
 
@@ -157,7 +160,8 @@ class Repl:
         found = next((hit for hit in hits if hit.rank == number), None)
         if found is None:
             page = (number - 1) // self.limit + 1
-            results = self.index.search(self._need_query(), limit=self.limit, page=page, sort=self.sort)
+            results = self.index.search(self._need_query(), limit=self.limit, page=page, sort=self.sort,
+                                        feedback=self.feedback)
             found = next((hit for hit in results.hits if hit.rank == number), None)
         if found is None:
             total = self.results.total if self.results else 0
@@ -194,6 +198,16 @@ class Repl:
         self.sort = choice
         return self._search(1) if self.query else Output(f"sorting by {choice}", kind="info")
 
+    def cmd_feedback(self, argument: str) -> Output:
+        choice = argument.lower()
+        if choice not in FEEDBACK_CHOICES:
+            raise SearchkitError(f"feedback cannot be {argument!r}", hint="use :feedback on or :feedback off")
+        self.feedback = choice == "on"
+        if self.query:
+            return self._search(1)
+        return Output(f"feedback {choice}: results are ranked again with words of the best articles"
+                      if self.feedback else "feedback off", kind="info")
+
     def cmd_limit(self, argument: str) -> Output:
         number = _number(argument, "limit")
         if number > 1000:
@@ -218,7 +232,7 @@ class Repl:
 
         if not argument:
             raise SearchkitError(":export needs a file name", hint="e.g. :export matches.jsonl")
-        count = export_matches(self.index, self._need_query(), self.sort, argument)
+        count = export_matches(self.index, self._need_query(), self.sort, argument, self.feedback)
         return Output(f"wrote {count} matches to {argument}", kind="info")
 
     def cmd_similar(self, argument: str) -> Output:

@@ -16,7 +16,7 @@ from prompt_toolkit.document import Document
 
 from .. import api
 from ..models import Hit
-from .commands import COMMANDS
+from .commands import COMMANDS, FEEDBACK_CHOICES
 from .config import SORTS
 
 ENTITY_FIELDS = {"person": "person", "org": "org", "place": "place", "dateline": "place"}
@@ -124,6 +124,8 @@ class SearchCompleter(Completer):
             return
         if name == "sort":
             yield from (Completion(s, -len(argument)) for s in SORTS if s.startswith(argument))
+        elif name == "feedback":
+            yield from (Completion(s, -len(argument)) for s in FEEDBACK_CHOICES if s.startswith(argument))
         elif name in ("open", "similar", "explain"):
             for hit in self.hits():
                 if str(hit.rank).startswith(argument):

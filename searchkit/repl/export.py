@@ -23,9 +23,10 @@ def export_format(path: str):
     return FORMATS[suffix]
 
 
-def all_hits(ix, query: str, sort: str) -> Iterator[Hit]:
-    """Every hit of `query`, streamed by the library (only document numbers are held)."""
-    yield from ix.iter_all(query, sort=sort)
+def all_hits(ix, query: str, sort: str, feedback: bool = False) -> Iterator[Hit]:
+    """Every hit of `query`, streamed by the library (only document numbers are held), in
+    the order the search shows them."""
+    yield from ix.iter_all(query, sort=sort, feedback=feedback)
 
 
 def write_lines(path: str, lines: Iterable[str]) -> int:
@@ -45,8 +46,8 @@ def write_lines(path: str, lines: Iterable[str]) -> int:
     return count
 
 
-def export_matches(ix, query: str, sort: str, path: str) -> int:
+def export_matches(ix, query: str, sort: str, path: str, feedback: bool = False) -> int:
     """Write all matches of `query` to `path`; returns the number of hits written."""
     formatter = export_format(path)
-    written = write_lines(path, formatter(all_hits(ix, query, sort)))
+    written = write_lines(path, formatter(all_hits(ix, query, sort, feedback)))
     return written - 1 if formatter is hits_csv else written
