@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import sys
 
 EXIT_OK, EXIT_NO_MATCH, EXIT_ERROR, EXIT_PARTIAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -154,6 +155,15 @@ def _normalise_argv(argv: list[str]) -> list[str]:
     if first is not None and argv[first] not in COMMANDS:
         return argv[:first] + ["search"] + argv[first:]
     return argv
+
+
+def console() -> int:
+    """The `searchkit` command (and `python -m searchkit`): main(), then a Ctrl-C that comes
+    while the interpreter shuts down is ignored. The work is done by then, and the signal would
+    only print "Exception ignored … KeyboardInterrupt" from a destructor (an index lock's)."""
+    code = main()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    return code
 
 
 def main(argv: list[str] | None = None) -> int:

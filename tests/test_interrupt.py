@@ -152,3 +152,19 @@ def test_kills_at_random_moments_lose_and_double_nothing(tmp_path):
     print(f"seed {SEED}: kill outcomes (signal, exit code): {outcomes}; "
           f"final {len(expected)} articles: {stdout.strip()}")
     assert sum(count for (_, code), count in outcomes.items() if code != 0) >= KILLS, outcomes
+
+
+def test_the_command_ignores_a_late_ctrl_c_once_its_work_is_done(monkeypatch, capsys):
+    """A Ctrl-C during the interpreter's shutdown would only print "Exception ignored …
+    KeyboardInterrupt" from a destructor (seen in the kill test's runs): `searchkit` ignores it
+    once main() has returned."""
+    from searchkit.cli import console
+
+    previous = signal.getsignal(signal.SIGINT)
+    monkeypatch.setattr(sys, "argv", ["searchkit", "--help"])
+    try:
+        assert console() == 0
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert "usage: searchkit" in capsys.readouterr().out
