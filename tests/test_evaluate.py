@@ -362,14 +362,15 @@ def test_feedback_scores_only_the_added_words_and_sums_as_one_and_maybe(segmente
 
     from searchkit.index.schema import F
     from searchkit.search import dense
-    from searchkit.search.feedback import feedback_words, ranked_text
+    from searchkit.index.documents import ranked_text
+    from searchkit.search.feedback import feedback_words
     from searchkit.search.searcher import _frequencies, _ranked, _with_feedback
 
     monkeypatch.setattr(dense, "DENSE_FROM", threshold)
     q = parse_query("oil prices fell as the central bank raised rates", segmented_index.schema, syntax=False).query
     with segmented_index.searcher(weighting=weighting()) as searcher:
         scores = Evaluator(searcher).scores(q)
-        widened, kept, words = _with_feedback(searcher, q, scores, [])
+        widened, kept, words = _with_feedback(searcher, q, scores)
         best = _ranked(searcher, scores, 5, "relevance")
         texts = [(ranked_text(s.get(F.TITLE), s.get(F.BODY), s.get(F.TITLE_DERIVED)), score)
                  for s, score in ((searcher.stored_fields(docnum), score) for docnum, score in best)]

@@ -10,8 +10,8 @@ import pytest
 
 import searchkit
 from searchkit.cli import main
-from searchkit.search.feedback import (FEEDBACK_BOOST, feedback_words, kept_first, ranked_text,
-                                       wants_feedback)
+from searchkit.index.documents import ranked_text
+from searchkit.search.feedback import FEEDBACK_BOOST, feedback_words, kept_first, wants_feedback
 
 ARTICLES = [
     {"id": "best", "title": "Jaguar speed in the rainforest",

@@ -90,9 +90,16 @@ def article_document(article: Article, file_hash: str, entities: list[Entity]) -
         # The body field is ranked as the whole article (headline + text), so
         # BM25 saturates a word once over both (CISI nDCG@10 0.37 -> 0.40);
         # the stored body stays the text alone.
-        doc[F.BODY] = f"{article.title}\n\n{article.body}"
+        doc[F.BODY] = ranked_text(article.title, article.body)
         doc["_stored_" + F.BODY] = article.body
     return doc
+
+
+def ranked_text(title: str | None, body: str | None, title_derived: bool = False) -> str:
+    """The text an article is ranked by (its `body` field): headline and text, or the text
+    alone when the headline was derived from its lead (display only)."""
+    body = body or ""
+    return f"{title}\n\n{body}" if title and not title_derived else body
 
 
 def document_from_stored(stored: dict, file_value: bytes, entities: bytes) -> dict:
@@ -107,6 +114,6 @@ def document_from_stored(stored: dict, file_value: bytes, entities: bytes) -> di
         doc[F.TITLE] = ""
         doc["_stored_" + F.TITLE] = title
     elif title:
-        doc[F.BODY] = f"{title}\n\n{body}"
+        doc[F.BODY] = ranked_text(title, body)
         doc["_stored_" + F.BODY] = body
     return doc

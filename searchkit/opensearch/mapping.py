@@ -14,6 +14,7 @@ import datetime as _dt
 import hashlib
 
 from ..analysis.analyzers import STOP_WORDS, WORD_PATTERN
+from ..index.documents import ranked_text
 from ..models import Article, Entity
 
 OS_SCHEMA_VERSION = 2  # 2: the title's own BM25 b
@@ -125,9 +126,8 @@ def opensearch_document(article: Article, file_hash: str, entities: list[Entity]
     for entity in entities:
         if entity.kind in by_kind:
             by_kind[entity.kind].append(entity.name)
-    body, offset = article.body, 0
-    if article.title and not article.title_derived:
-        body, offset = f"{article.title}\n\n{article.body}", len(article.title) + 2
+    body = ranked_text(article.title, article.body, article.title_derived)
+    offset = len(body) - len(article.body or "")
     doc = {
         "id": article.id,
         "origin": origin,

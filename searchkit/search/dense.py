@@ -59,18 +59,16 @@ class DenseScores(Mapping):
         return self._dict
 
     def __getitem__(self, docnum: int) -> float:
-        return self.as_dict()[docnum]
-
-    def __contains__(self, docnum) -> bool:
-        return docnum in self.as_dict()
-
-    def score_of(self, docnum: int) -> float:
-        """One document's score, found in the arrays (KeyError when it does not match):
-        for a single lookup, without making the whole mapping."""
+        """One score, found in the arrays until a dict is made (a lookup need not make one)."""
+        if self._dict is not None:
+            return self._dict[docnum]
         at = int(numpy().searchsorted(self.docnums, docnum))
         if at < len(self.docnums) and int(self.docnums[at]) == docnum:
             return float(self.values[at])
         raise KeyError(docnum)
+
+    def __contains__(self, docnum) -> bool:
+        return docnum in self.as_dict()
 
     def best(self, window: int | None) -> list[tuple[int, float]]:
         """The best `window` (docnum, score) pairs (all when None), best first, ties

@@ -53,13 +53,6 @@ def wants_feedback(feedback: bool | None, syntax: bool, sort: str) -> bool:
     return (not syntax) if feedback is None else bool(feedback)
 
 
-def ranked_text(title: str | None, body: str | None, title_derived: bool = False) -> str:
-    """The text an article is ranked by (its `body` field): headline and text, or the text
-    alone when the headline was derived from its lead (index/documents.py)."""
-    body = body or ""
-    return f"{title}\n\n{body}" if title and not title_derived else body
-
-
 def feedback_words(articles: Iterable[tuple[str, float]], frequencies: Frequencies | None = None,
                    words: int | None = None, boost: float | None = None) -> tuple[FeedbackWord, ...]:
     """The words to add for the first search's best articles, given as (ranked text, score),

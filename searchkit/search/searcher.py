@@ -15,6 +15,7 @@ from whoosh import query as wq
 
 from ..analysis.analyzers import text_analyzer
 from ..errors import ArticleNotFound
+from ..index.documents import ranked_text
 from ..index.schema import NAME_SEPARATOR, F, number_day
 from ..models import FullArticle, Hit, IndexStats, Results, TimelineBucket
 from .facets import article_days, build_timeline, count_entities, index_merges
@@ -22,7 +23,7 @@ from .dense import DenseScores
 from .duplicates import LOOKAHEAD, group_duplicates, stored_sketches
 from .evaluate import and_maybe_scores, matching_docs
 from . import feedback as _feedback
-from .feedback import feedback_words, kept_first, ranked_text, wants_feedback
+from .feedback import feedback_words, kept_first, wants_feedback
 from . import limits
 from .limits import cap_expansions, score_all
 from .query import DEFAULT_OPERATOR, parse_query
@@ -188,12 +189,11 @@ def _page_hits(searcher, ranked, page: int, limit: int, terms, group: bool) -> t
 
 
 FALLBACK_WARNING = "no article has all the words; showing articles with any of them"
-TIME_WARNING = "the search took longer than"
 
 
 def _collect(searcher, parsed):
     """Score every match (then the OR fallback's when nothing matched) within the
-    time limit: (query run, {docnum: score}, warnings)."""
+    time limit: (query run, {docnum: score}, warnings, whether the time ran out)."""
     q, warnings = cap_expansions(parsed.query, searcher.reader())
     scores, timed_out = score_all(searcher, q)
     if not scores and parsed.fallback is not None:
@@ -202,8 +202,9 @@ def _collect(searcher, parsed):
         if scores:
             warnings = warnings + more + [FALLBACK_WARNING]
     if timed_out:
-        warnings.append(f"{TIME_WARNING} {limits.TIME_LIMIT:g} s; showing the matches found so far")
-    return q, scores, warnings
+        warnings.append(f"the search took longer than {limits.TIME_LIMIT:g} s; "
+                        "showing the matches found so far")
+    return q, scores, warnings, timed_out
 
 
 def _frequencies(searcher):
@@ -214,12 +215,12 @@ def _frequencies(searcher):
     return frequencies
 
 
-def _with_feedback(searcher, q, scores, warnings):
+def _with_feedback(searcher, q, scores):
     """Pseudo-relevance feedback (search/feedback.py): (the widened query's scores, the
     first search's best (docnum, score) to keep first, the words added). Without
-    matches, or when the first search ran out of time, the first search stands."""
+    matches the first search stands."""
     best = _ranked(searcher, scores, _feedback.FEEDBACK_ARTICLES, "relevance") if scores else []
-    if not best or any(warning.startswith(TIME_WARNING) for warning in warnings):
+    if not best:
         return scores, None, ()
     articles = []
     for docnum, score in best:
@@ -237,8 +238,7 @@ def _with_feedback(searcher, q, scores, warnings):
     if timed_out:
         return scores, None, ()
     kept = best[0][0]
-    score = widened_scores.score_of(kept) if isinstance(widened_scores, DenseScores) else widened_scores[kept]
-    return widened_scores, (kept, score), words
+    return widened_scores, (kept, widened_scores[kept]), words
 
 
 def run_search(ix, text: str, limit: int = 10, page: int = 1, sort: str = "relevance",
@@ -256,11 +256,11 @@ def run_search(ix, text: str, limit: int = 10, page: int = 1, sort: str = "relev
     # With grouping, room for pages of copies (more is ranked when they need it).
     window = page * limit * (4 if group else 1) + (LOOKAHEAD if group else 0)
     with ix.searcher(weighting=weighting(_recency(recency, today))) as searcher:
-        q, scores, warnings = _collect(searcher, parsed)
+        q, scores, warnings, timed_out = _collect(searcher, parsed)
         terms = _highlight_terms(q, searcher.reader()) if snippets else None
         kept, words = None, ()
-        if wants_feedback(feedback, syntax, sort):
-            scores, kept, words = _with_feedback(searcher, q, scores, warnings)
+        if wants_feedback(feedback, syntax, sort) and not timed_out:
+            scores, kept, words = _with_feedback(searcher, q, scores)
         ranked = kept_first(_ranked_lazily(searcher, scores, window, sort), kept, key=itemgetter(0))
         hits, more = _page_hits(searcher, ranked, page, limit, terms, group)
         facet_values = ()
@@ -294,12 +294,12 @@ def iter_hits(ix, text: str, sort: str = "relevance", syntax: bool = True, today
     exporting without holding all hits in memory (Whoosh keeps only docnums)."""
     parsed = parse_query(text, ix.schema, syntax=syntax, today=today, operator=operator)
     with ix.searcher(weighting=weighting(_recency(recency, today))) as searcher:
-        q, scores, warnings = _collect(searcher, parsed)
+        q, scores, _, timed_out = _collect(searcher, parsed)
         terms = _highlight_terms(q, searcher.reader()) if snippets else None
         kept = None
-        if wants_feedback(feedback, syntax, sort):
-            scores, kept, _ = _with_feedback(searcher, q, scores, warnings)
-        ranked = list(kept_first(_ranked(searcher, scores, None, sort), kept, key=itemgetter(0)))
+        if wants_feedback(feedback, syntax, sort) and not timed_out:
+            scores, kept, _ = _with_feedback(searcher, q, scores)
+        ranked = kept_first(_ranked(searcher, scores, None, sort), kept, key=itemgetter(0))
         del scores
         for rank, (docnum, score) in enumerate(ranked, start=1):
             yield _hit(searcher.stored_fields(docnum), score, rank, terms)
