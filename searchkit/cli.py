@@ -196,7 +196,22 @@ def _main(argv: list[str] | None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except Exception as exc:  # noqa: BLE001 — the one place that turns errors into a line
+        if _while_interrupted(exc) and not os.environ.get("SEARCHKIT_DEBUG"):
+            print("searchkit: interrupted", file=sys.stderr)
+            return EXIT_INTERRUPTED
         return report_error(exc)
+
+
+def _while_interrupted(exc: BaseException) -> bool:
+    """Whether `exc` was raised while a Ctrl-C unwound the work (in a cleanup it ran): the
+    interruption is what happened, not an internal error."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        seen.add(id(exc))
+        exc = exc.__context__
+    return False
 
 
 def report_error(exc: Exception) -> int:

@@ -168,3 +168,27 @@ def test_the_command_ignores_a_late_ctrl_c_once_its_work_is_done(monkeypatch, ca
     finally:
         signal.signal(signal.SIGINT, previous)
     assert "usage: searchkit" in capsys.readouterr().out
+
+
+def test_an_error_in_the_cleanup_of_a_ctrl_c_is_reported_as_the_interruption(monkeypatch, capsys):
+    """A cleanup that fails while a Ctrl-C unwinds the work (a file already closed, seen once in
+    the kill test: "internal error: ValueError: I/O operation on closed file") is an
+    interruption: exit 130, one line, not an internal error. Other errors stay as they were."""
+    from searchkit import cli
+
+    def interrupted_then_failing_cleanup(args):
+        try:
+            raise KeyboardInterrupt
+        finally:
+            raise ValueError("I/O operation on closed file.")
+
+    def failing(args):
+        raise ValueError("I/O operation on closed file.")
+
+    monkeypatch.delenv("SEARCHKIT_DEBUG", raising=False)
+    monkeypatch.setitem(cli.HANDLERS, "stats", interrupted_then_failing_cleanup)
+    assert cli.main(["stats"]) == cli.EXIT_INTERRUPTED
+    assert capsys.readouterr().err == "searchkit: interrupted\n"
+    monkeypatch.setitem(cli.HANDLERS, "stats", failing)
+    assert cli.main(["stats"]) == cli.EXIT_ERROR
+    assert "internal error: ValueError" in capsys.readouterr().err
