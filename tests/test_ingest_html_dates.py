@@ -191,6 +191,22 @@ def test_a_slash_date_is_read_in_the_page_language(lang, expected):
     assert find_dates("on 25/10/2020", day_first=False) == [(dt.date(2020, 10, 25), 3)]
 
 
+@pytest.mark.parametrize("text, day_first, expected", [
+    ("26 | 01 | 2022", True, dt.date(2022, 1, 26)),
+    ("26|01|2022", False, dt.date(2022, 1, 26)),
+    ("02 / 10 / 2020", False, dt.date(2020, 2, 10)),
+    ("page 1 | 2 / 2020", True, None),
+])
+def test_a_date_written_with_pipes_or_spaced_slashes(text, day_first, expected):
+    assert [day for day, _ in find_dates(text, day_first=day_first)] == ([expected] if expected else [])
+
+
+def test_a_pipe_date_in_the_story_subline_dates_the_page():
+    html = ('<html lang="de"><body><h1>Winterhechte</h1><div class="subline"><table><tr>'
+            f'<td>26 | 01 | 2022 </td><td>Schweiz | Praxis</td></tr></table></div>{STORY}</body></html>')
+    assert parse_html(html).date == dt.date(2022, 1, 26)
+
+
 def test_og_locale_tells_how_an_english_page_writes_dates():
     head = '<meta property="og:locale" content="en_GB">'
     body = f'<h1>Halls too full</h1><span class="time">02/10/2020</span>{STORY}'

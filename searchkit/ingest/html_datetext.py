@@ -64,7 +64,8 @@ _ISO = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 _YMD_SLASH = re.compile(r"(?<!\d)(\d{4})[/.](\d{1,2})[/.](\d{1,2})(?!\d)")
 _DMY_DOTS = re.compile(r"(?<![\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})(?!\d)")
 _DMY_SHORT = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{2})(?![\d.])")
-_SLASHES = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?!\d)")
+# 02/10/2020, and the same with pipes or spaced: 26 | 01 | 2022
+_SLASHES = re.compile(r"(?<![\d/|])(\d{1,2}) ?([/|]) ?(\d{1,2}) ?\2 ?(\d{4})(?!\d)")
 # 2019年6月24日, 2019년 6월 24일 (matched in folded text: Hangul decomposes)
 _YEAR_MARK, _MONTH_MARK, _DAY_MARK = (f"(?:{cjk}|{_fold(korean)})" for cjk, korean in
                                      (("年", "년"), ("月", "월"), ("日", "일")))
@@ -123,10 +124,10 @@ def _numeric_dates(text: str, short_years: bool, day_first: bool):
         for m in _DMY_SHORT.finditer(text):
             yield m.start(), make_date(2000 + int(m[3]), int(m[2]), int(m[1]))
     for m in _SLASHES.finditer(text):
-        first, second = int(m[1]), int(m[2])
+        first, second = int(m[1]), int(m[3])
         month, day = (second, first) if first > 12 or (day_first and second <= 12) else (
             first, second)
-        yield m.start(), make_date(int(m[3]), month, day)
+        yield m.start(), make_date(int(m[4]), month, day)
     for m in _DASHES.finditer(text):  # 19-11-2019: day first, as Europe writes it
         first, second = int(m[1]), int(m[2])
         day, month = (second, first) if second > 12 else (first, second)
