@@ -60,3 +60,11 @@ class ClusterError(SearchkitError):
     """A cluster (OpenSearch) could not be reached, refused us, or rejected a request."""
 
     hint = "check the URL (opensearch://HOST:PORT/INDEX) and that the cluster is up"
+
+
+class TooManyClauses(ClusterError):
+    """The cluster refused a query of more clauses than its nodes allow
+    (indices.query.bool.max_clause_count; each word counts once per field it is searched in)."""
+
+    hint = ("the query has too many clauses (each word counts once per field it is searched in): "
+            "use fewer words, or raise the nodes' indices.query.bool.max_clause_count")

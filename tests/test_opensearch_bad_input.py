@@ -25,7 +25,7 @@ from test_cli import run
 from test_cli_cluster import one_error_line
 
 import searchkit
-from searchkit.errors import ClusterError, IndexNotFound, SchemaMismatch, SearchkitError
+from searchkit.errors import ClusterError, IndexNotFound, SchemaMismatch, SearchkitError, TooManyClauses
 
 pytest.importorskip("opensearchpy")
 
@@ -226,10 +226,27 @@ def test_a_query_with_more_clauses_than_the_cluster_allows_is_one_line(small_clu
         for query, syntax in ((words, True), (words.replace(" OR ", " "), False)):
             with pytest.raises(ClusterError, match="maxClauseCount") as raised:
                 ix.search(query, syntax=syntax)
-            assert "too many" in raised.value.hint
+            assert "too many" in raised.value.hint and isinstance(raised.value, TooManyClauses)
         assert ix.search("oil").total == 3
     line = one_error_line(run("search", words, "--index", small_cluster_index))
     assert "rejected the request" in line and "maxClauseCount" in line
+
+
+def test_a_text_that_fits_the_clause_limit_only_without_feedback_is_ranked_without_it(small_cluster_index):
+    """510 different words are 1,020 clauses over title and body: the text fits the cluster's
+    1,024, and the words feedback would add do not. The search and the export rank as the
+    text alone, say so, and lose no match."""
+    text = "oil " + " ".join(f"word{n}" for n in range(509))
+    with searchkit.open_index(small_cluster_index) as ix:
+        alone = ix.search(text, syntax=False, feedback=False, facets=5)
+        found = ix.search(text, syntax=False, facets=5)
+        exported = list(ix.iter_all(text, syntax=False))
+    assert found.total == alone.total == 3
+    assert found.feedback == ()
+    assert any("without feedback" in warning for warning in found.warnings)
+    assert [hit.id for hit in found.hits] == [hit.id for hit in alone.hits]
+    assert found.facets == alone.facets and found.facets
+    assert [hit.id for hit in exported] == [hit.id for hit in alone.hits]
 
 
 def test_tls_spoken_to_a_plain_http_port_is_one_line(opensearch_url):

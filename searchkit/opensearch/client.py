@@ -12,7 +12,7 @@ import os
 import time
 from contextlib import contextmanager
 
-from ..errors import ClusterError, IndexNotFound, SearchkitError
+from ..errors import ClusterError, IndexNotFound, SearchkitError, TooManyClauses
 from .location import CA_ENV, Location
 
 TIMEOUT_SECONDS = 60
@@ -141,15 +141,18 @@ def translate(exc: Exception, location: Location) -> SearchkitError:
         return IndexNotFound(f"no searchkit index {location.index!r} on {where.rsplit('/', 1)[0]}")
     if isinstance(exc, ox.TransportError):
         status = exc.status_code if isinstance(exc.status_code, int) else "error"
-        return ClusterError(f"the cluster rejected the request ({status}): {_reason(exc)}",
-                            hint=_rejection_hint(_reason(exc)))
+        message = f"the cluster rejected the request ({status}): {_reason(exc)}"
+        if _too_many_clauses(_reason(exc)):
+            return TooManyClauses(message)
+        return ClusterError(message, hint=_rejection_hint(_reason(exc)))
     return ClusterError(f"{type(exc).__name__}: {exc}")
 
 
+def _too_many_clauses(reason: str) -> bool:
+    return "maxClauseCount" in reason or "too many clauses" in reason.lower()
+
+
 def _rejection_hint(reason: str) -> str:
-    if "maxClauseCount" in reason or "too many clauses" in reason.lower():
-        return ("the query has too many clauses (each word counts once per field it is searched in): "
-                "use fewer words, or raise the nodes' indices.query.bool.max_clause_count")
     if "missing shards" in reason:
         return "a node holding every copy of some shards is down: start it again (replicas keep an index answering)"
     if "circuit_breaking" in reason or "Data too large" in reason:

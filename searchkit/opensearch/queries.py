@@ -8,6 +8,7 @@ code, run on what the cluster returns.
 
 from __future__ import annotations
 
+from ..errors import TooManyClauses
 from ..models import Facet, IndexStats, Results
 from ..search.duplicates import LOOKAHEAD, group_duplicates, text_sketch
 from ..search.facets import build_timeline_counts
@@ -22,6 +23,8 @@ from .merges import merged_aggs, merged_facets
 
 MAX_WINDOW = 10_000  # OpenSearch's index.max_result_window
 EXPORT_PAGE = 1000
+FEEDBACK_LEFT_OUT = ("ranked without feedback: the text with the words it would add has more clauses "
+                     "than the cluster allows (indices.query.bool.max_clause_count)")
 SIMILAR_TERMS = 12  # as search/related.py
 
 
@@ -153,12 +156,18 @@ def run_search(ix, shown: str, text: str, limit: int, page: int, sort: str, synt
             warnings.append(FALLBACK_WARNING)
     kept, words = None, ()
     if with_feedback:
+        first_query, first_found = query, found
         if found["hits"]["total"]["value"]:
             query, kept, words = _with_feedback(ix, tree, query, _best(ix, query, found), today, recency)
-        if kept is not None or facets:  # the widened ranking, or the facets the first request left out
-            found = ix._search({**body, "query": query})
-        if kept is not None:
-            kept = _rescored(ix, query, kept, found["hits"]["hits"])
+        try:
+            if kept is not None or facets:  # the widened ranking, or the facets the first request left out
+                found = ix._search({**body, "query": query})
+            if kept is not None:
+                kept = _rescored(ix, query, kept, found["hits"]["hits"])
+        except TooManyClauses:  # the text alone fits the cluster's limit, with the words it does not
+            query, kept, words = first_query, None, ()
+            found = ix._search({**body, "query": query}) if facets else first_found
+            warnings.append(FEEDBACK_LEFT_OUT)
     terms = _terms(tree, snippets)
     first = (page - 1) * limit
     if group:
@@ -207,9 +216,14 @@ def iter_hits(ix, text: str, sort: str, syntax: bool, today, recency: float, sni
     query = _scored(tree, today, recency)
     kept = None
     if wants_feedback(feedback, syntax, sort):
-        query, kept, _ = _with_feedback(ix, tree, query, _best(ix, query), today, recency)
+        widened, kept, _ = _with_feedback(ix, tree, query, _best(ix, query), today, recency)
+        if kept is not None:
+            try:
+                kept = _rescored(ix, widened, kept, [])
+                query = widened
+            except TooManyClauses:  # as run_search: ranked as the query alone
+                kept = None
     if kept is not None:
-        kept = _rescored(ix, query, kept, [])
         yield results.to_hit(kept["_source"], kept.get("_score"), 1, terms)
     yield from _exported(ix, query, sort, terms, kept["_id"] if kept is not None else None)
 
