@@ -5,7 +5,7 @@ leave-one-collection-out estimate (query-time settings; each index is built once
         [--peers benchmarks/results/ir_eval.json]   # the peers' figures of an earlier ir_eval run
 
 Settings: title (title field boost), k1, b, title_b, k3 (saturation of a
-repeated query word), fb_articles, fb_words, fb_boost, fb_idf, fb_pool (pseudo-relevance
+repeated query word), fb_articles, fb_words, fb_boost, fb_idf, fb_pool, fb_sharp, fb_min (pseudo-relevance
 feedback: search/feedback.py); a setting left out keeps searchkit's value. Runs are the
 same as benchmarks/ir_eval.py's (plain mode, top 1000, no folding), and so are
 the peers (ir_peers.py), run once.
@@ -46,7 +46,8 @@ def current_settings() -> dict:
     return {"title": q_module.FIELD_BOOSTS[q_module.F.TITLE], "k1": scoring.K1, "b": scoring.B,
             "title_b": scoring.TITLE_B, "k3": scoring.QTF_K3, "fb_articles": feedback.FEEDBACK_ARTICLES,
             "fb_words": feedback.FEEDBACK_WORDS, "fb_boost": feedback.FEEDBACK_BOOST, "fb_idf": feedback.FEEDBACK_IDF,
-            "fb_pool": feedback.FEEDBACK_POOL}
+            "fb_pool": feedback.FEEDBACK_POOL, "fb_sharp": feedback.FEEDBACK_SHARPNESS,
+            "fb_min": feedback.FEEDBACK_MIN_ARTICLES}
 
 
 def apply_settings(setting: dict) -> None:
@@ -56,6 +57,8 @@ def apply_settings(setting: dict) -> None:
     feedback.FEEDBACK_ARTICLES, feedback.FEEDBACK_WORDS = setting["fb_articles"], setting["fb_words"]
     feedback.FEEDBACK_BOOST, feedback.FEEDBACK_IDF = setting["fb_boost"], setting["fb_idf"]
     feedback.FEEDBACK_POOL = setting["fb_pool"]
+    feedback.FEEDBACK_SHARPNESS = setting["fb_sharp"]
+    feedback.FEEDBACK_MIN_ARTICLES = setting["fb_min"]
 
 
 def relative_score(rows: dict, peers: dict, qids_by_collection: dict) -> float:
