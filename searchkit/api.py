@@ -321,12 +321,13 @@ class SearchIndex:
                            aliases=self._aliases()[0], asked=query)
 
     def explain(self, query: str, article_id: str, syntax: bool = True, today=None,
-                recency: float = 0.0):
-        """Why `article_id` scores what it does for `query`: per term and field, and recency."""
+                recency: float = 0.0, feedback: bool | None = None):
+        """Why `article_id` scores what it does for `query`: per term and field, recency, and
+        the words feedback added (as `search` ranks: on for plain-mode text by default)."""
         from .search.related import explain_article
 
         return explain_article(self._fresh(), self._query(query, syntax), article_id, syntax=syntax, today=today,
-                               recency=recency)
+                               recency=recency, feedback=feedback)
 
     def get(self, article_id: str) -> FullArticle:
         """The whole stored article. Raises ArticleNotFound."""

@@ -269,6 +269,9 @@ def _add_search_tools(sub) -> None:
     explain.add_argument("id")
     explain.add_argument("query", nargs="+")
     explain.add_argument("--recent", type=float, nargs="?", const=1.0, default=0.0, metavar="W")
+    explain.add_argument("--plain", action="store_true", help="plain words, as search --plain")
+    explain.add_argument("--feedback", action=argparse.BooleanOptionalAction, default=None,
+                         help="explain the ranking with feedback words (default: on with --plain, as search)")
     _add_index_option(explain)
 
 
@@ -498,7 +501,8 @@ def cmd_similar(args) -> int:
 
 def cmd_explain(args) -> int:
     with _open(args) as ix:
-        explanation = ix.explain(" ".join(args.query), args.id, recency=args.recent)
+        explanation = ix.explain(" ".join(args.query), args.id, syntax=not args.plain, recency=args.recent,
+                                 feedback=args.feedback)
     print("\n".join(explanation.lines()))
     return EXIT_OK if explanation.matched else EXIT_NO_MATCH
 

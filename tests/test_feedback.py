@@ -155,3 +155,27 @@ def test_cli_names_the_feedback_words_and_can_turn_them_off(index_dir, capsys):
     assert "ranked with words" not in capsys.readouterr().out
     assert main(["search", "--feedback", "jaguar", "--index", str(index_dir)]) == 0
     assert "ranked with words" in capsys.readouterr().out
+
+
+def test_explain_gives_the_score_the_search_ranks_by_with_the_words_added(index_dir, capsys):
+    with searchkit.open_index(index_dir) as ix:
+        fed = ix.search(QUERY, syntax=False, group=False)
+        plain = ix.search(QUERY, syntax=False, feedback=False, group=False)
+        explained = [ix.explain(QUERY, hit.id, syntax=False) for hit in fed.hits]
+        alone = [ix.explain(QUERY, hit.id, syntax=False, feedback=False) for hit in plain.hits]
+    assert [found.score for found in explained] == pytest.approx([hit.score for hit in fed.hits])
+    assert [found.kept_first for found in explained] == [True] + [False] * (len(fed.hits) - 1)
+    assert all(found.feedback_words == fed.feedback for found in explained)
+    wild = next(found for found in explained if found.article_id == "wild")
+    assert {"rainforest", "prei"} <= {part.term for part in wild.feedback}  # stems, as the index holds them
+    assert wild.score == pytest.approx(sum(part.score for part in wild.parts + wild.feedback))
+    assert [found.score for found in alone] == pytest.approx([hit.score for hit in plain.hits])
+    assert not any(found.feedback or found.feedback_words or found.kept_first for found in alone)
+
+    assert main(["explain", "wild", *QUERY.split(), "--plain", "--index", str(index_dir)]) == 0
+    shown = capsys.readouterr().out
+    assert "+ feedback, " in shown and "body:rainforest" in shown
+    assert main(["explain", "best", *QUERY.split(), "--plain", "--index", str(index_dir)]) == 0
+    assert "kept first" in capsys.readouterr().out
+    assert main(["explain", "wild", *QUERY.split(), "--plain", "--no-feedback", "--index", str(index_dir)]) == 0
+    assert "feedback" not in capsys.readouterr().out

@@ -404,6 +404,21 @@ def test_feedback_adds_the_same_words_and_keeps_the_same_first_article(answers):
                    if item.options.get("syntax", True) and not item.options.get("feedback"))
 
 
+@pytest.mark.parametrize("query, options", [
+    ("central banks raising interest rates to fight inflation", {}),
+    ("taliban attacks in pakistan", {"recency": 2.0}),
+])
+def test_explain_with_feedback_gives_each_engine_the_score_its_search_ranks_by(engines, query, options):
+    for ix in engines:
+        found = ix.search(query, syntax=False, limit=4, group=False, today=TODAY, **options)
+        assert found.feedback
+        for hit in found.hits:
+            explained = ix.explain(query, hit.id, syntax=False, today=TODAY, **options)
+            assert explained.score == pytest.approx(hit.score, rel=1e-4), (type(ix).__name__, hit.id)
+            assert explained.kept_first == (hit.rank == 1)
+            assert explained.feedback_words == found.feedback
+
+
 # -- the differences that remain ----------------------------------------------------------
 
 @pytest.mark.parametrize("item", list(KNOWN_DIFFERENCES), ids=lambda item: item.label)

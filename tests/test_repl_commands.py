@@ -130,6 +130,12 @@ def test_similar_and_explain_on_the_real_library(repl_index):
     explained = repl.evaluate(":explain 1")
     assert explained.kind == "text"
     assert explained.text.startswith(f"{first.id}: score") and "oil" in explained.text
+    assert "feedback" not in explained.text
+    repl.evaluate(":feedback on")  # the explanation follows the ranking shown
+    second = repl.results.hits[1]
+    widened = repl.evaluate(":explain 2").text
+    assert widened.startswith(f"{second.id}: score {second.score:.3f}") and "+ feedback, " in widened
+    assert "kept first" in repl.evaluate(":explain 1").text
 
 
 def test_unknown_command_gets_a_did_you_mean(repl_index):

@@ -311,9 +311,10 @@ class OpenSearchIndex:
     def cooccur(self, query: str, top: int = 10, syntax: bool = True, today=None) -> tuple[Facet, ...]:
         return queries.cooccur(self, self._query(query, syntax), top=top, syntax=syntax, today=today, asked=query)
 
-    def explain(self, query: str, article_id: str, syntax: bool = True, today=None, recency: float = 0.0):
+    def explain(self, query: str, article_id: str, syntax: bool = True, today=None, recency: float = 0.0,
+                feedback: bool | None = None):
         return queries.explain(self, self._query(query, syntax), self._find(article_id), article_id,
-                               query, syntax=syntax, today=today, recency=recency)
+                               query, syntax=syntax, today=today, recency=recency, feedback=feedback)
 
     def entities(self, query: str | None = None, top: int = 10, syntax: bool = True) -> tuple[Facet, ...]:
         return queries.entities(self, self._query(query, syntax), top=top, syntax=syntax)

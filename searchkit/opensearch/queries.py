@@ -87,14 +87,27 @@ def _with_feedback(ix, tree, query: dict, best: list, today, recency: float):
     query, the hit to keep first, the words added); the query and None when there is
     nothing to add. The kept hit still holds its first score: see _rescored."""
     from ..search import tree as t
+
+    words = _feedback_words(ix, best)
+    if not words:
+        return query, None, ()
+    return _scored(t.AndMaybe(tree, _added(words)), today, recency), best[0], words
+
+
+def _feedback_words(ix, best: list) -> tuple:
     from ..search.feedback import feedback_words
 
-    words = feedback_words(((hit["_source"].get("body", ""), hit.get("_score")) for hit in best),
-                           lambda pool: _frequencies(ix, pool))
-    if not best or not words:
-        return query, None, ()
-    added = t.Or(tuple(t.Term("body", word.surface, word.boost) for word in words))
-    return _scored(t.AndMaybe(tree, added), today, recency), best[0], words
+    if not best:
+        return ()
+    return feedback_words(((hit["_source"].get("body", ""), hit.get("_score")) for hit in best),
+                          lambda pool: _frequencies(ix, pool))
+
+
+def _added(words):
+    """The feedback words as the body terms they add (each stemmed by the body's analyser)."""
+    from ..search import tree as t
+
+    return t.Or(tuple(t.Term("body", word.surface, word.boost) for word in words))
 
 
 def _frequencies(ix, words) -> tuple[int, dict[str, int]]:
@@ -313,14 +326,32 @@ def timeline(ix, text: str, interval: str, normalise: bool, syntax: bool):
     return build_timeline_counts(days, totals, interval)
 
 
-def explain(ix, text: str, found: dict, article_id: str, shown: str, syntax: bool, today, recency: float):
-    from ..search.explain import Explanation, TermScore
-    from ..search.scoring import Recency
+def explain(ix, text: str, found: dict, article_id: str, shown: str, syntax: bool, today, recency: float,
+            feedback: bool | None = None):
+    """As run_search ranks: with feedback for plain-mode text unless `feedback` is False (the
+    query's parts and the added words' are explained apart, and their scores add up)."""
+    from ..search.explain import with_feedback
+    from ..search.feedback import wants_feedback
 
     parsed = _parse(text, syntax, today)
     tree = parsed.query
     if parsed.fallback is not None and not _count(ix, tree):
         tree = parsed.fallback
+    plain = _explained(ix, tree, found, article_id, shown, today, recency)
+    if not wants_feedback(feedback, syntax, "relevance"):
+        return plain
+    best = _best(ix, _scored(tree, today, recency))
+    words = _feedback_words(ix, best)
+    if not words:
+        return plain
+    added = _explained(ix, _added(words), found, article_id, shown, today, recency)
+    return with_feedback(plain, added, tuple(word.surface for word in words), best[0]["_id"] == found["_id"])
+
+
+def _explained(ix, tree, found: dict, article_id: str, shown: str, today, recency: float):
+    from ..search.explain import Explanation, TermScore
+    from ..search.scoring import Recency
+
     with ix._errors():
         answer = ix.client.explain(index=found["_index"], id=found["_id"], body={"query": compile_query(tree)})
     matched = bool(answer.get("matched"))

@@ -240,7 +240,8 @@ class Repl:
         return Output(self._render_found(found), page=True)
 
     def cmd_explain(self, argument: str) -> Output:
-        found = self.index.explain(self._need_query(), self._hit(argument, "explain").id)
+        found = self.index.explain(self._need_query(), self._hit(argument, "explain").id,
+                                   feedback=self.feedback and self.sort == "relevance")
         return Output("\n".join(found.lines()), page=True)
 
     def _render_found(self, found) -> str:

@@ -26,21 +26,47 @@ class Explanation:
     recency_factor: float = 1.0
     matched: bool = True
     counted_all: bool = True  # False: not every word found scores (a phrase or NEAR order that does not match)
+    # With feedback (search/feedback.py): the words it added, the scores of those the article
+    # holds (part of `score`), and whether the article is the first search's best, kept first.
+    feedback_words: tuple[str, ...] = ()
+    feedback: tuple[TermScore, ...] = ()
+    kept_first: bool = False
 
     def lines(self) -> list[str]:
         """A readable breakdown, one line per matched term and field."""
         out = [f"{self.article_id}: score {self.score:.3f} for {self.query!r}"]
         if not self.matched:
             out.append("  the article does not match the query")
-        for part in self.parts:
-            out.append(f"  {part.field + ':' + part.term:<26} tf {part.frequency:<4g} "
-                       f"boost {part.boost:<4g} -> {part.score:.3f}")
+        out += [_part_line(part) for part in self.parts]
+        if self.feedback_words:
+            out.append(f"  + feedback, {len(self.feedback_words)} words of the best articles "
+                       f"({', '.join(self.feedback_words[:8])}…); this article holds {len(self.feedback)}:")
+            out += [_part_line(part) for part in self.feedback]
+        if self.kept_first:
+            out.append("  kept first: the best article of the search as typed")
         if self.recency_factor != 1.0:
             out.append(f"  × recency factor {self.recency_factor:.3f}")
         if not self.counted_all:
             out.append("  (words of a phrase or NEAR count only where they match in order and distance, "
                        "and a NOT adds 1; so the score is not the sum above)")
         return out
+
+
+def _part_line(part: TermScore) -> str:
+    return (f"  {part.field + ':' + part.term:<26} tf {part.frequency:<4g} "
+            f"boost {part.boost:<4.3g} -> {part.score:.3f}")
+
+
+def with_feedback(plain: Explanation, added: Explanation, words: tuple[str, ...], kept_first: bool) -> Explanation:
+    """The explanation of a search ranked with feedback: the query's own parts, then the added
+    words' (`added`, the same article explained for them alone); the score is their sum, as
+    feedback only adds to the query's matches."""
+    from dataclasses import replace
+
+    if not plain.matched:
+        return replace(plain, feedback_words=words)
+    return replace(plain, score=plain.score + added.score, feedback_words=words, feedback=added.parts,
+                   kept_first=kept_first, counted_all=plain.counted_all and added.counted_all)
 
 
 def _leaf_boosts(q) -> dict[tuple[str, object], float]:

@@ -9,7 +9,7 @@ from ..index.documents import decode_entities
 from ..index.schema import ENTITY_FIELDS, F
 from ..models import Facet, FacetValue, Results
 from .evaluate import matching_docs
-from .explain import Explanation, explain_hit, find_docnum
+from .explain import Explanation, explain_hit, find_docnum, with_feedback
 from .readers import cached_column
 from .query import DEFAULT_OPERATOR, parse_query
 
@@ -75,8 +75,10 @@ def _most_common(counter: Counter, top: int) -> list[tuple[str, int]]:
 
 
 def explain_article(ix, text: str, article_id: str, syntax: bool = True, today=None,
-                    recency: float = 0.0) -> Explanation:
-    from .searcher import _recency, weighting
+                    recency: float = 0.0, feedback: bool | None = None) -> Explanation:
+    """As the search ranks: with feedback for plain-mode text unless `feedback` is False."""
+    from .feedback import wants_feedback
+    from .searcher import _recency, added_words, feedback_for, weighting
 
     parsed = parse_query(text, ix.schema, syntax=syntax, today=today)
     model = _recency(recency, today)
@@ -85,4 +87,11 @@ def explain_article(ix, text: str, article_id: str, syntax: bool = True, today=N
         q = parsed.query
         if parsed.fallback is not None and not searcher.search(q, limit=1).scored_length():
             q = parsed.fallback
-        return explain_hit(searcher, q, docnum, article_id, text, model)
+        plain = explain_hit(searcher, q, docnum, article_id, text, model)
+        if not wants_feedback(feedback, syntax, "relevance"):
+            return plain
+        kept, words = feedback_for(searcher, matching_docs(searcher, q))
+        if not words:
+            return plain
+        added = explain_hit(searcher, added_words(words), docnum, article_id, text, model)
+        return with_feedback(plain, added, tuple(word.surface for word in words), kept == docnum)

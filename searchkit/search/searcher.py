@@ -215,21 +215,33 @@ def _frequencies(searcher):
     return frequencies
 
 
-def _with_feedback(searcher, q, scores):
-    """Pseudo-relevance feedback (search/feedback.py): (the widened query's scores, the
-    first search's best (docnum, score) to keep first, the words added). Without
-    matches the first search stands."""
+def feedback_for(searcher, scores) -> tuple[int | None, tuple]:
+    """The first search's best docnum and the words its best articles lend (search/feedback.py);
+    (None, ()) without matches or words."""
     best = _ranked(searcher, scores, _feedback.FEEDBACK_ARTICLES, "relevance") if scores else []
     if not best:
-        return scores, None, ()
+        return None, ()
     articles = []
     for docnum, score in best:
         stored = searcher.stored_fields(docnum)
         articles.append((ranked_text(stored.get(F.TITLE), stored.get(F.BODY), stored.get(F.TITLE_DERIVED)), score))
     words = feedback_words(articles, _frequencies(searcher))
+    return (best[0][0], words) if words else (None, ())
+
+
+def added_words(words) -> wq.Query:
+    """The feedback words as the body terms they add."""
+    return wq.Or([wq.Term(F.BODY, word.stem, boost=word.boost) for word in words])
+
+
+def _with_feedback(searcher, q, scores):
+    """Pseudo-relevance feedback (search/feedback.py): (the widened query's scores, the
+    first search's best (docnum, score) to keep first, the words added). Without
+    matches the first search stands."""
+    kept, words = feedback_for(searcher, scores)
     if not words:
         return scores, None, ()
-    added = wq.Or([wq.Term(F.BODY, word.stem, boost=word.boost) for word in words])
+    added = added_words(words)
     if getattr(searcher.weighting, "use_final", False):  # recency scales the sum: score it whole
         widened_scores, timed_out = score_all(searcher, wq.AndMaybe(q, added))
     else:  # the query's scores are those just computed: only the added words are scored
@@ -237,7 +249,6 @@ def _with_feedback(searcher, q, scores):
         widened_scores = and_maybe_scores(scores, extra)
     if timed_out:
         return scores, None, ()
-    kept = best[0][0]
     return widened_scores, (kept, widened_scores[kept]), words
 
 
