@@ -241,6 +241,8 @@ def test_a_text_that_fits_the_clause_limit_only_without_feedback_is_ranked_witho
         alone = ix.search(text, syntax=False, feedback=False, facets=5)
         found = ix.search(text, syntax=False, facets=5)
         exported = list(ix.iter_all(text, syntax=False))
+        explained = ix.explain(text, found.hits[0].id, syntax=False)
+    assert explained.score == pytest.approx(found.hits[0].score) and not explained.feedback_words
     assert found.total == alone.total == 3
     assert found.feedback == ()
     assert any("without feedback" in warning for warning in found.warnings)

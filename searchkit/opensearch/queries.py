@@ -330,6 +330,7 @@ def explain(ix, text: str, found: dict, article_id: str, shown: str, syntax: boo
             feedback: bool | None = None):
     """As run_search ranks: with feedback for plain-mode text unless `feedback` is False (the
     query's parts and the added words' are explained apart, and their scores add up)."""
+    from ..search import tree as t
     from ..search.explain import with_feedback
     from ..search.feedback import wants_feedback
 
@@ -343,6 +344,10 @@ def explain(ix, text: str, found: dict, article_id: str, shown: str, syntax: boo
     best = _best(ix, _scored(tree, today, recency))
     words = _feedback_words(ix, best)
     if not words:
+        return plain
+    try:  # as run_search: a text that passes the clause limit with the words is ranked without them
+        _count(ix, t.AndMaybe(tree, _added(words)))
+    except TooManyClauses:
         return plain
     added = _explained(ix, _added(words), found, article_id, shown, today, recency)
     return with_feedback(plain, added, tuple(word.surface for word in words), best[0]["_id"] == found["_id"])

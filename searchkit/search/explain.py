@@ -39,8 +39,9 @@ class Explanation:
             out.append("  the article does not match the query")
         out += [_part_line(part) for part in self.parts]
         if self.feedback_words:
-            out.append(f"  + feedback, {len(self.feedback_words)} words of the best articles "
-                       f"({', '.join(self.feedback_words[:8])}…); this article holds {len(self.feedback)}:")
+            named = ", ".join(self.feedback_words[:8]) + ("…" if len(self.feedback_words) > 8 else "")
+            out.append(f"  + feedback, {len(self.feedback_words)} words of the best articles ({named}); "
+                       f"this article holds {len(self.feedback)}:")
             out += [_part_line(part) for part in self.feedback]
         if self.kept_first:
             out.append("  kept first: the best article of the search as typed")
