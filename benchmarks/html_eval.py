@@ -10,7 +10,8 @@ multisets of overlapping 4-word shingles (normalised by their sum); precision
 averaged over pages where something was extracted, recall over all pages, F1
 from the two averages. trafilatura runs with favor_precision=True.
 Every page is in the dev or the held-out part (benchmarks/html_split.py, by
-its id); each part is scored on its own. --show lists the worst dev pages
+its id); each part is scored on its own, and a bootstrap of the pages says how
+often searchkit's F1 reaches each anchor's. --show lists the worst dev pages
 only: held-out pages are for reporting, not for tuning.
 Date: benchmarks/html_dates_eval.py (searchkit beside htmldate, same split).
 Speed: pages per second over the body pages, best of --rounds passes (0: not
@@ -121,11 +122,13 @@ def run_body(data_dir: Path, extractors: dict, show: int, rounds: int) -> None:
     print(f"body: {len(pages)} pages from {folder} ({parts['dev']} dev, "
           f"{parts['held-out']} held-out)")
     speed = measure_speed(pages, urls, extractors, rounds) if rounds else {}
+    by_extractor = {}
     for name, extract in extractors.items():
         rows = []
         for key, data in pages.items():
             counts = tp_fp_fn(truth[key]["articleBody"], extract(data, urls[key]))
             rows.append((counts, part_of(key), key))
+        by_extractor[name] = [counts for counts, _, _ in rows]
         for part in (*PARTS, "all"):
             metrics = score([c for c, p, _ in rows if part in ("all", p)])
             pace = f"  {speed[name]:6.1f} pages/s" if name in speed and part == "all" else ""
@@ -134,7 +137,25 @@ def run_body(data_dir: Path, extractors: dict, show: int, rounds: int) -> None:
         dev = sorted((r for r in rows if r[1] == "dev"), key=lambda r: r[0][0])
         for (tp, fp, fn), _, key in dev[:show]:
             print(f"      tp={tp:.2f} fp={fp:.2f} fn={fn:.2f} {key[:12]} {urls[key]}")
+    for name in by_extractor:
+        if name != "searchkit" and "searchkit" in by_extractor:
+            share = reaches(by_extractor["searchkit"], by_extractor[name])
+            print(f"  searchkit's F1 reaches {name}'s in {share:.0%} of 1,000 bootstrap resamples of the pages")
     print(f"  parse_html raised on {count_raises(pages, urls)} of {len(pages)} pages")
+
+
+def reaches(ours: list, theirs: list, samples: int = 1000, seed: int = 1) -> float:
+    """Share of bootstrap resamples of the pages (the same pages for both) in which our F1
+    is at least theirs: near 1 a real lead, near 0.5 a coin toss."""
+    import random
+
+    rng = random.Random(seed)
+    indices = range(len(ours))
+    held = 0
+    for _ in range(samples):
+        drawn = [rng.choice(indices) for _ in indices]
+        held += score([ours[i] for i in drawn])["f1"] + 1e-12 >= score([theirs[i] for i in drawn])["f1"]
+    return held / samples
 
 
 def main() -> None:
