@@ -223,6 +223,24 @@ def test_chinese_japanese_korean_and_dashed_dates(text, expected):
     assert [day for day, _ in find_dates(text)] == [expected]
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("24 Ağustos 2019", dt.date(2019, 8, 24)),  # Turkish
+    ("5 iunie 2020", dt.date(2020, 6, 5)),  # Romanian
+    ("12 Desember 2019", dt.date(2019, 12, 12)),  # Indonesian, Norwegian
+    ("1 maj 2020", dt.date(2020, 5, 1)),  # Swedish, Danish
+    ("5. června 2020", dt.date(2020, 6, 5)),  # Czech
+    ("3. listopadu 2019", dt.date(2019, 11, 3)),  # Czech
+    ("7 studenoga 2019", dt.date(2019, 11, 7)),  # Croatian
+    ("12 Δεκεμβρίου 2019", dt.date(2019, 12, 12)),  # Greek
+    ("5. kesäkuuta 2020", dt.date(2020, 6, 5)),  # Finnish
+    ("5 ביוני 2020", dt.date(2020, 6, 5)),  # Hebrew, "in June"
+    ("5 يونيو 2020", dt.date(2020, 6, 5)),  # Arabic
+    ("19 listopada 2019", dt.date(2019, 11, 19)),  # Polish November, not Croatian October
+])
+def test_month_names_of_more_languages(text, expected):
+    assert [day for day, _ in find_dates(text)] == [expected]
+
+
 def test_a_month_name_is_a_whole_word():
     assert find_dates("5 маяк 2020") == []
 

@@ -6,8 +6,10 @@ date). `find_dates(text)` finds written dates inside running text:
 `November 19, 2019`, `19. November 2019`, `19 novembre 2019`,
 `19 de noviembre de 2019`, `Nov. 19 2019`, `19.11.2019`, `19-11-2019`, `2019-11-19`,
 `2019年11月19日`.
-Month names: English, German, French, Spanish, Italian, Portuguese, Dutch;
-day-first also Russian, Ukrainian and Polish (`15 августа 2016`, `3 maja 2020`).
+Month names: English, German, French, Spanish, Italian, Portuguese, Dutch,
+Scandinavian, Romanian, Indonesian, Turkish, Bulgarian, Hebrew and Arabic; day-first
+also Russian, Ukrainian, Polish, Czech, Slovak, Croatian, Greek and Finnish
+(`15 августа 2016`, `3 maja 2020`, `5. června 2020`).
 Dates before 1990 or later than tomorrow are not believed.
 """
 
@@ -17,27 +19,41 @@ import datetime as _dt
 import re
 import unicodedata
 
-_MONTH_NAMES = {
-    1: "jan january januar janvier enero gennaio janeiro januari jänner janv ene gen",
-    2: "feb february februar fevrier février febrero febbraio fevereiro februari févr fév fevr",
-    3: "mar march märz maerz marz mars marzo março maart mrz",
-    4: "apr april avril abril aprile avr abr",
-    5: "may mai mayo maggio maio mei mag",
-    6: "jun june juni juin junio giugno junho",
-    7: "jul july juli juillet julio luglio julho juil lug",
-    8: "aug august août aout agosto augustus ago",
-    9: "sep sept september septembre septiembre settembre setembro set setiembre",
-    10: "oct october oktober octobre octubre ottobre outubro okt ott out",
-    11: "nov november novembre noviembre novembro",
-    12: "dec december dezember décembre decembre diciembre dicembre dezembro déc dez dic",
+_MONTH_NAMES = {  # and Scandinavian, Romanian, Indonesian, Turkish, Bulgarian and Arabic
+    1: "jan january januar janvier enero gennaio janeiro januari jänner janv ene gen ianuarie ocak "
+       "януари يناير",
+    2: "feb february februar fevrier février febrero febbraio fevereiro februari févr fév fevr "
+       "februarie şubat subat февруари فبراير",
+    3: "mar march märz maerz marz mars marzo março maart mrz marts martie maret mart март مارس",
+    4: "apr april avril abril aprile avr abr aprilie nisan април أبريل",
+    5: "may mai mayo maggio maio mei mag maj mayıs май مايو",
+    6: "jun june juni juin junio giugno junho iunie haziran юни يونيو",
+    7: "jul july juli juillet julio luglio julho juil lug iulie temmuz юли يوليو",
+    8: "aug august août aout agosto augustus ago augusti agustus ağustos август أغسطس",
+    9: "sep sept september septembre septiembre settembre setembro set setiembre septembrie eylül "
+       "септември سبتمبر",
+    10: "oct october oktober octobre octubre ottobre outubro okt ott out octombrie ekim октомври أكتوبر",
+    11: "nov november novembre noviembre novembro noiembrie kasım ноември نوفمبر",
+    12: "dec december dezember décembre decembre diciembre dicembre dezembro déc dez dic desember "
+        "decembrie aralık декември ديسمبر",
 }
-# Russian, Ukrainian and Polish write the day before the month, in the genitive.
+# Hebrew, also written "in June" after the day (5 ביוני 2020)
+_HEBREW_MONTHS = "ינואר פברואר מרץ אפריל מאי יוני יולי אוגוסט ספטמבר אוקטובר נובמבר דצמבר"
+# Written after the day only, in the genitive: Russian, Ukrainian, Polish, Czech, Slovak,
+# Croatian, Greek and Finnish (`15 августа 2016`, `3 maja 2020`, `5. června 2020`).
 _MONTH_NAMES_DAY_FIRST = {
-    1: "января січня stycznia", 2: "февраля лютого lutego", 3: "марта березня marca",
-    4: "апреля квітня kwietnia", 5: "мая травня maja", 6: "июня червня czerwca",
-    7: "июля липня lipca", 8: "августа серпня sierpnia", 9: "сентября вересня września",
-    10: "октября жовтня października", 11: "ноября листопада listopada",
-    12: "декабря грудня grudnia",
+    1: "января січня stycznia ledna januára siječnja ιανουαρίου tammikuuta",
+    2: "февраля лютого lutego února februára veljače φεβρουαρίου helmikuuta",
+    3: "марта березня marca března ožujka μαρτίου maaliskuuta",
+    4: "апреля квітня kwietnia dubna apríla travnja απριλίου huhtikuuta",
+    5: "мая травня maja května mája svibnja μαΐου toukokuuta",
+    6: "июня червня czerwca června júna lipnja ιουνίου kesäkuuta",
+    7: "июля липня lipca července júla srpnja ιουλίου heinäkuuta",
+    8: "августа серпня sierpnia srpna augusta kolovoza αυγούστου elokuuta",
+    9: "сентября вересня września září septembra rujna σεπτεμβρίου syyskuuta",
+    10: "октября жовтня października října októbra οκτωβρίου lokakuuta",
+    11: "ноября листопада listopada listopadu novembra studenoga νοεμβρίου marraskuuta",
+    12: "декабря грудня grudnia prosince decembra prosinca δεκεμβρίου joulukuuta",
 }
 
 
@@ -49,6 +65,8 @@ def _fold(text: str) -> str:
 
 MONTHS = {_fold(name): number for number, names in _MONTH_NAMES.items()
           for name in names.split()}
+MONTHS.update({form: number for number, name in enumerate(_HEBREW_MONTHS.split(), 1)
+               for form in (name, "ב" + name)})
 MONTHS_DAY_FIRST = {**MONTHS, **{_fold(name): number for number, names in
                                  _MONTH_NAMES_DAY_FIRST.items() for name in names.split()}}
 
