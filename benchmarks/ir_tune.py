@@ -62,6 +62,7 @@ def apply_settings(setting: dict) -> None:
 
 
 OBJECTIVE = "mean"  # or "worst": --objective
+TUNED_PART = "dev"  # or "all": --tune-on (once the held-out parts are spent)
 
 
 def relative_score(rows: dict, peers: dict, qids_by_collection: dict, objective: str | None = None) -> float:
@@ -110,7 +111,7 @@ def leave_one_out(rows, peers, splits) -> dict:
     """For each collection: the setting best on the other three's dev queries, and its figures here."""
     report = {}
     for held in splits:
-        others = {name: parts["dev"] for name, parts in splits.items() if name != held}
+        others = {name: parts[TUNED_PART] for name, parts in splits.items() if name != held}
         setting, result = max(rows, key=lambda row: relative_score(row[1], peers, others))
         report[held] = {"setting": setting,
                         **{part: margins(result, peers, held, qids) for part, qids in splits[held].items()}}
@@ -145,9 +146,11 @@ def main(argv=None) -> None:
     parser.add_argument("--peers", help="reuse the peers' figures of an ir_eval.json (same data)")
     parser.add_argument("--objective", choices=("mean", "worst"), default="mean",
                         help="choose by the mean ratio, or by the least (the floor furthest from met)")
+    parser.add_argument("--tune-on", choices=("dev", "all"), default="dev",
+                        help="the queries settings are chosen on: dev, or all once the held-out parts are spent")
     args = parser.parse_args(argv)
-    global OBJECTIVE
-    OBJECTIVE = args.objective
+    global OBJECTIVE, TUNED_PART
+    OBJECTIVE, TUNED_PART = args.objective, args.tune_on
     grid = json.loads(args.grid)
     collections = [load_collection(name, Path(args.data)) for name in LOADERS]
     if args.peers:
@@ -155,7 +158,7 @@ def main(argv=None) -> None:
     else:
         peers = {c.name: evaluate_collection(c, tuple(PEERS)) for c in collections}
     splits = {c.name: {"all": [q for q, _ in c.queries], **split_queries(c)} for c in collections}
-    dev = {name: parts["dev"] for name, parts in splits.items()}
+    dev = {name: parts[TUNED_PART] for name, parts in splits.items()}
     rows = sweep(collections, grid)
     for setting, result in rows:
         per_collection = " ".join(f"{name} {relative_score(result, peers, {name: dev[name]}, 'mean'):.4f}"
