@@ -310,8 +310,9 @@ def cmd_search(args) -> int:
         results = ix.search(query, limit=args.limit, page=args.page, sort=args.sort,
                             syntax=not args.plain, facets=10 if args.facets else 0,
                             recency=args.recent, group=not args.copies, feedback=args.feedback)
-    for warning in results.warnings:
-        print(f"searchkit: warning: {warning}", file=sys.stderr)
+    if args.json:  # JSON Lines carry the hits only; the text page shows its warnings itself
+        for warning in results.warnings:
+            print(f"searchkit: warning: {warning}", file=sys.stderr)
     return _print_results(results, args.json)
 
 

@@ -52,6 +52,15 @@ def test_json_lines_output(small_index):
     assert all(r["snippet"]["text"] for r in records)
 
 
+def test_a_warning_is_shown_once(small_index):
+    done = run("search", "autor:taliban", "--index", str(small_index))
+    shown = done.stdout + done.stderr
+    assert done.returncode == 0 and shown.count("unknown field 'autor'") == 1
+    as_json = run("search", "autor:taliban", "--json", "--index", str(small_index))
+    assert as_json.stderr.count("unknown field 'autor'") == 1  # JSON Lines hold the hits only
+    assert [json.loads(line)["id"] for line in as_json.stdout.splitlines()] == ["b.txt"]
+
+
 def test_bad_query_is_one_line_and_exit_two(small_index):
     done = run("search", '"unclosed', "--index", str(small_index))
     assert done.returncode == 2
