@@ -138,3 +138,18 @@ def test_on_joins_only_words_that_are_no_name_of_their_own():
 
 def test_a_person_and_an_organisation_stay_apart():
     assert "Elasa Teleni and Fiji Police" not in orgs("Commissioner Elasa Teleni and Fiji Police met.")
+
+
+@pytest.mark.parametrize("text", [
+    "Under the California Code of Civil Procedure (CCP) the judge must recuse. The CCP is clear.",
+    "The House passed the Central America Free Trade Agreement (CAFTA). CAFTA critics spoke.",
+    "He was charged under the Indian Penal Code (IPC) and the IPC allows bail.",
+])
+def test_an_acronym_that_stands_for_a_law_or_an_index_is_no_organisation(text):
+    assert orgs(text) == []
+
+
+def test_an_acronym_that_stands_for_an_organisation_still_is_one():
+    text = ("The Vancouver Organizing Committee for the 2010 Olympic and Paralympic Winter Games (VANOC) "
+            "announced a clock. The Organization of Petroleum Exporting Countries (OPEC) met.")
+    assert {"VANOC", "OPEC"} <= set(orgs(text))

@@ -73,6 +73,7 @@ class Classifier:
         self.text = text
         self.aliases = aliases
         self.local: dict[str, str] = {}  # acronym -> org named just before it, in this article
+        self.not_orgs: set[str] = set()  # acronyms defined by a law, an index, a facility …
         self.consumed = 0  # the end of the text an extended name has taken
         self._lower: set[str] | None = None
 
@@ -87,6 +88,10 @@ class Classifier:
         """Entities of one candidate. Kind PENDING marks a lone word to decide later."""
         found: Found = []
         initial = self.is_initial(match.start())
+        if match[0].split()[-1] in self.words["defines_no_org"]:
+            defined = PAREN_ACRONYM.match(self.text, match.end())
+            if defined:  # "Indian Penal Code (IPC)": the acronym names no organisation either
+                self.not_orgs.add(defined[1])
         segments = self.segments(match[0].split())
         for index, segment in enumerate(segments):
             before = match.start() if index == 0 else -1
@@ -227,7 +232,8 @@ class Classifier:
 
     def single(self, word: str, initial: bool, before: int, after: int) -> Found:
         if is_acronym(word) and not word.isdigit():
-            if word in self.words["stop_acronyms"] or word in self.words["titles"] or self.is_fragment(word, after):
+            if (word in self.words["stop_acronyms"] or word in self.words["titles"] or word in self.not_orgs
+                    or self.is_fragment(word, after)):
                 return []
             return [(word, "org")] if len(word) > 1 else []
         if word in self.words["stop"] or word in self.words["nonname"] or word in self.words["titles"]:
