@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from bootstrap import share_holding  # noqa: E402
 from html_split import PARTS, part_of  # noqa: E402
 
 from searchkit.errors import ArticleParseError  # noqa: E402
@@ -94,15 +95,11 @@ def accuracy_table(pages: list[dict], names: tuple[str, ...]) -> list[str]:
     return lines
 
 
-def reaches(pages: list[dict], samples: int = 1000, seed: int = 1) -> float:
+def reaches(pages: list[dict]) -> float:
     """Share of bootstrap resamples of the pages in which searchkit gets at least as many
-    right as htmldate: near 1 a real lead, near 0.5 a coin toss."""
-    import random
-
-    rng = random.Random(seed)
+    right as htmldate."""
     margin = [(r["searchkit"] == r["truth"]) - (r["htmldate"] == r["truth"]) for r in pages]
-    held = sum(sum(rng.choice(margin) for _ in margin) >= 0 for _ in range(samples))
-    return held / samples
+    return share_holding(len(margin), lambda drawn: sum(margin[i] for i in drawn) >= 0)
 
 
 def run_dates(data_dir: Path, anchors: bool = True, show: int = 0, truth_file: str = "eval_default.json") -> None:

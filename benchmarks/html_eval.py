@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from bootstrap import share_holding  # noqa: E402
 from html_dates_eval import run_dates  # noqa: E402
 from html_split import PARTS, part_of  # noqa: E402
 
@@ -144,18 +145,11 @@ def run_body(data_dir: Path, extractors: dict, show: int, rounds: int) -> None:
     print(f"  parse_html raised on {count_raises(pages, urls)} of {len(pages)} pages")
 
 
-def reaches(ours: list, theirs: list, samples: int = 1000, seed: int = 1) -> float:
+def reaches(ours: list, theirs: list) -> float:
     """Share of bootstrap resamples of the pages (the same pages for both) in which our F1
-    is at least theirs: near 1 a real lead, near 0.5 a coin toss."""
-    import random
-
-    rng = random.Random(seed)
-    indices = range(len(ours))
-    held = 0
-    for _ in range(samples):
-        drawn = [rng.choice(indices) for _ in indices]
-        held += score([ours[i] for i in drawn])["f1"] + 1e-12 >= score([theirs[i] for i in drawn])["f1"]
-    return held / samples
+    is at least theirs."""
+    return share_holding(len(ours), lambda drawn: score([ours[i] for i in drawn])["f1"] + 1e-12
+                         >= score([theirs[i] for i in drawn])["f1"])
 
 
 def main() -> None:

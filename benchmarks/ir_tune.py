@@ -5,7 +5,7 @@ leave-one-collection-out estimate (query-time settings; each index is built once
         [--peers benchmarks/results/ir_eval.json]   # the peers' figures of an earlier ir_eval run
 
 Settings: title (title field boost), k1, b, title_b, k3 (saturation of a
-repeated query word), fb_articles, fb_words, fb_boost, fb_idf, fb_pool, fb_sharp, fb_min (pseudo-relevance
+repeated query word), fb_articles, fb_words, fb_boost, fb_idf, fb_pool (pseudo-relevance
 feedback: search/feedback.py); a setting left out keeps searchkit's value. Runs are the
 same as benchmarks/ir_eval.py's (plain mode, top 1000, no folding), and so are
 the peers (ir_peers.py), run once.
@@ -46,8 +46,7 @@ def current_settings() -> dict:
     return {"title": q_module.FIELD_BOOSTS[q_module.F.TITLE], "k1": scoring.K1, "b": scoring.B,
             "title_b": scoring.TITLE_B, "k3": scoring.QTF_K3, "fb_articles": feedback.FEEDBACK_ARTICLES,
             "fb_words": feedback.FEEDBACK_WORDS, "fb_boost": feedback.FEEDBACK_BOOST, "fb_idf": feedback.FEEDBACK_IDF,
-            "fb_pool": feedback.FEEDBACK_POOL, "fb_sharp": feedback.FEEDBACK_SHARPNESS,
-            "fb_min": feedback.FEEDBACK_MIN_ARTICLES}
+            "fb_pool": feedback.FEEDBACK_POOL}
 
 
 def apply_settings(setting: dict) -> None:
@@ -57,15 +56,9 @@ def apply_settings(setting: dict) -> None:
     feedback.FEEDBACK_ARTICLES, feedback.FEEDBACK_WORDS = setting["fb_articles"], setting["fb_words"]
     feedback.FEEDBACK_BOOST, feedback.FEEDBACK_IDF = setting["fb_boost"], setting["fb_idf"]
     feedback.FEEDBACK_POOL = setting["fb_pool"]
-    feedback.FEEDBACK_SHARPNESS = setting["fb_sharp"]
-    feedback.FEEDBACK_MIN_ARTICLES = setting["fb_min"]
 
 
-OBJECTIVE = "mean"  # or "worst": --objective
-TUNED_PART = "dev"  # or "all": --tune-on (once the held-out parts are spent)
-
-
-def relative_score(rows: dict, peers: dict, qids_by_collection: dict, objective: str | None = None) -> float:
+def relative_score(rows: dict, peers: dict, qids_by_collection: dict, objective: str = "mean") -> float:
     """Mean (objective "mean") or least ("worst": the floor furthest from being met) over
     collections and measures of searchkit / best peer on the given queries."""
     ratios = []
@@ -73,7 +66,7 @@ def relative_score(rows: dict, peers: dict, qids_by_collection: dict, objective:
         ours = mean_scores({q: rows[name][q] for q in qids})
         best = {m: max(mean_scores({q: peers[name][p][q] for q in qids})[m] for p in PEERS) for m in METRICS}
         ratios += [ours[m] / best[m] for m in METRICS if best[m]]
-    if (objective or OBJECTIVE) == "worst":
+    if objective == "worst":
         return min(ratios)
     return sum(ratios) / len(ratios)
 
@@ -107,12 +100,12 @@ def sweep(collections, grid: dict[str, list]) -> list[tuple[dict, dict]]:
     return rows
 
 
-def leave_one_out(rows, peers, splits) -> dict:
-    """For each collection: the setting best on the other three's dev queries, and its figures here."""
+def leave_one_out(rows, peers, splits, part: str = "dev", objective: str = "mean") -> dict:
+    """For each collection: the setting best on the other three's `part` queries, and its figures here."""
     report = {}
     for held in splits:
-        others = {name: parts[TUNED_PART] for name, parts in splits.items() if name != held}
-        setting, result = max(rows, key=lambda row: relative_score(row[1], peers, others))
+        others = {name: parts[part] for name, parts in splits.items() if name != held}
+        setting, result = max(rows, key=lambda row: relative_score(row[1], peers, others, objective))
         report[held] = {"setting": setting,
                         **{part: margins(result, peers, held, qids) for part, qids in splits[held].items()}}
     return report
@@ -149,8 +142,6 @@ def main(argv=None) -> None:
     parser.add_argument("--tune-on", choices=("dev", "all"), default="dev",
                         help="the queries settings are chosen on: dev, or all once the held-out parts are spent")
     args = parser.parse_args(argv)
-    global OBJECTIVE, TUNED_PART
-    OBJECTIVE, TUNED_PART = args.objective, args.tune_on
     grid = json.loads(args.grid)
     collections = [load_collection(name, Path(args.data)) for name in LOADERS]
     if args.peers:
@@ -158,20 +149,20 @@ def main(argv=None) -> None:
     else:
         peers = {c.name: evaluate_collection(c, tuple(PEERS)) for c in collections}
     splits = {c.name: {"all": [q for q, _ in c.queries], **split_queries(c)} for c in collections}
-    dev = {name: parts[TUNED_PART] for name, parts in splits.items()}
+    dev = {name: parts[args.tune_on] for name, parts in splits.items()}
     rows = sweep(collections, grid)
     for setting, result in rows:
         per_collection = " ".join(f"{name} {relative_score(result, peers, {name: dev[name]}, 'mean'):.4f}"
                                   for name in dev)
         print(json.dumps({k: setting[k] for k in grid}), f"dev {relative_score(result, peers, dev, 'mean'):.4f}",
               f"worst {relative_score(result, peers, dev, 'worst'):.4f}", per_collection, flush=True)
-    loo = leave_one_out(rows, peers, splits)
+    loo = leave_one_out(rows, peers, splits, args.tune_on, args.objective)
     print("\nleave one collection out (chosen on the other three's dev queries): measure searchkit/best peer")
     for name, found in loo.items():
         print(name, json.dumps({k: found["setting"][k] for k in grid}))
         for part in ("dev", "held-out", "all"):
             print(f"  {part:8}", "  ".join(f"{m} {a:.3f}/{b:.3f}" for m, (a, b) in found[part].items()))
-    setting, result = max(rows, key=lambda row: relative_score(row[1], peers, dev))
+    setting, result = max(rows, key=lambda row: relative_score(row[1], peers, dev, args.objective))
     print("\nchosen on all four dev parts:", json.dumps({k: setting[k] for k in grid}))
     chosen = {name: {part: margins(result, peers, name, splits[name][part]) for part in ("dev", "held-out")}
               for name in splits}

@@ -87,7 +87,8 @@ def _leaf_boosts(q) -> dict[tuple[str, object], float]:
     return boosts
 
 
-def explain_hit(searcher, q, docnum: int, article_id: str, text: str, recency=None) -> Explanation:
+def explain_hit(searcher, q, docnum: int, article_id: str, text: str, recency=None, scores=None) -> Explanation:
+    """`scores`: `q`'s matches with their scores, when the caller has them already."""
     from .searcher import _existing_terms
 
     boosts = _leaf_boosts(q)
@@ -105,7 +106,8 @@ def explain_hit(searcher, q, docnum: int, article_id: str, text: str, recency=No
         factor = recency.factor(number_day(searcher.reader().column_reader(F.DATE)[docnum]))
     from .evaluate import matching_docs
 
-    scores = matching_docs(searcher, q)  # the score the search ranks by (recency included)
+    if scores is None:
+        scores = matching_docs(searcher, q)  # the score the search ranks by (recency included)
     matched = docnum in scores
     total = sum(p.score for p in parts) * factor
     return Explanation(article_id, text, scores[docnum] if matched else total, tuple(parts), factor,

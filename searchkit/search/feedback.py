@@ -31,9 +31,6 @@ FEEDBACK_WORDS = 40
 FEEDBACK_BOOST = 4.0
 FEEDBACK_IDF = 1.0
 FEEDBACK_POOL = 100  # words whose document frequency is looked up (one request on a cluster)
-# Measured and left at their neutral values (docs/ranking.md, "Tried after the build"):
-FEEDBACK_SHARPNESS = 1.0  # an article's share of the scores goes as score ** this
-FEEDBACK_MIN_ARTICLES = 1  # a word is lent only by at least this many of the articles
 
 # (the pool's words) -> (articles in the index, {stem: articles with the word}); a word left
 # out counts as in no article
@@ -89,10 +86,9 @@ def _model_weights(articles: Iterable[tuple[str, float]]) -> list[tuple[Feedback
     from ..analysis.analyzers import surface_analyzer
     from .tree import stem
 
-    articles = [(text, max(float(score or 0.0), 0.0) ** FEEDBACK_SHARPNESS) for text, score in articles]
+    articles = [(text, max(float(score or 0.0), 0.0)) for text, score in articles]
     total = sum(score for _, score in articles)
     weights: Counter = Counter()
-    lenders: Counter = Counter()
     surface: dict[str, str] = {}
     for text, score in articles:
         share = score / total if total else 1.0 / len(articles)
@@ -102,12 +98,9 @@ def _model_weights(articles: Iterable[tuple[str, float]]) -> list[tuple[Feedback
             counts[form] += 1
             surface.setdefault(form, token.text)
         length = sum(counts.values())
-        lenders.update(counts.keys())
         for form, count in counts.items():
             weights[form] += share * count / length
-    least = min(FEEDBACK_MIN_ARTICLES, len(articles))
-    ranked = sorted(((form, weight) for form, weight in weights.items() if lenders[form] >= least),
-                    key=lambda item: (-item[1], item[0]))
+    ranked = sorted(weights.items(), key=lambda item: (-item[1], item[0]))
     return [(FeedbackWord(form, surface[form], 0.0), weight) for form, weight in ranked]
 
 

@@ -87,10 +87,11 @@ def explain_article(ix, text: str, article_id: str, syntax: bool = True, today=N
         q = parsed.query
         if parsed.fallback is not None and not searcher.search(q, limit=1).scored_length():
             q = parsed.fallback
-        plain = explain_hit(searcher, q, docnum, article_id, text, model)
+        scores = matching_docs(searcher, q)
+        plain = explain_hit(searcher, q, docnum, article_id, text, model, scores)
         if not wants_feedback(feedback, syntax, "relevance"):
             return plain
-        kept, words = feedback_for(searcher, matching_docs(searcher, q))
+        kept, words = feedback_for(searcher, scores)
         if not words:
             return plain
         added = explain_hit(searcher, added_words(words), docnum, article_id, text, model)
