@@ -173,6 +173,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--collections", default=",".join(LOADERS))
     parser.add_argument("--data", default=str(HERE.parent.parent / "shared" / "data" / "ir"))
+    parser.add_argument("--shorten", type=int, metavar="N",
+                        help="cut every document to its first N words (very short documents; ir_collections.shortened)")
     parser.add_argument("--out", default=str(HERE / "results"))
     parser.add_argument("--peers", help="take the peers' figures from an earlier ir_eval.json (same data "
                                         "and analyser) and run searchkit only")
@@ -182,7 +184,7 @@ def main(argv=None) -> int:
     per_query_scores, stability = {}, {}
     tested: list[str] = []
     for name in args.collections.split(","):
-        collection = load_collection(name, Path(args.data))
+        collection = load_collection(name, Path(args.data), args.shorten)
         if earlier:
             queries = {**evaluate_collection(collection, ("searchkit",)),
                        **{peer: earlier[collection.name][peer] for peer in PEERS}}
