@@ -46,7 +46,7 @@ def current_settings() -> dict:
     return {"title": q_module.FIELD_BOOSTS[q_module.F.TITLE], "k1": scoring.K1, "b": scoring.B,
             "title_b": scoring.TITLE_B, "k3": scoring.QTF_K3, "fb_articles": feedback.FEEDBACK_ARTICLES,
             "fb_words": feedback.FEEDBACK_WORDS, "fb_boost": feedback.FEEDBACK_BOOST, "fb_idf": feedback.FEEDBACK_IDF,
-            "fb_pool": feedback.FEEDBACK_POOL}
+            "fb_pool": feedback.FEEDBACK_POOL, "fb_share": feedback.FEEDBACK_SHARE}
 
 
 def apply_settings(setting: dict) -> None:
@@ -55,7 +55,7 @@ def apply_settings(setting: dict) -> None:
     scoring.QTF_K3 = setting["k3"]
     feedback.FEEDBACK_ARTICLES, feedback.FEEDBACK_WORDS = setting["fb_articles"], setting["fb_words"]
     feedback.FEEDBACK_BOOST, feedback.FEEDBACK_IDF = setting["fb_boost"], setting["fb_idf"]
-    feedback.FEEDBACK_POOL = setting["fb_pool"]
+    feedback.FEEDBACK_POOL, feedback.FEEDBACK_SHARE = setting["fb_pool"], setting["fb_share"]
 
 
 def relative_score(rows: dict, peers: dict, qids_by_collection: dict, objective: str = "mean") -> float:
@@ -135,6 +135,8 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("grid", nargs="?", default='{"k3": [4.0, 8.0, 16.0]}')
     parser.add_argument("--data", default=str(HERE.parent.parent / "shared" / "data" / "ir"))
+    parser.add_argument("--shorten", type=int, metavar="N",
+                        help="cut every document to its first N words (very short documents; ir_collections.shortened)")
     parser.add_argument("--out", default=str(HERE / "results"))
     parser.add_argument("--peers", help="reuse the peers' figures of an ir_eval.json (same data)")
     parser.add_argument("--objective", choices=("mean", "worst"), default="mean",
@@ -143,7 +145,7 @@ def main(argv=None) -> None:
                         help="the queries settings are chosen on: dev, or all once the held-out parts are spent")
     args = parser.parse_args(argv)
     grid = json.loads(args.grid)
-    collections = [load_collection(name, Path(args.data)) for name in LOADERS]
+    collections = [load_collection(name, Path(args.data), args.shorten) for name in LOADERS]
     if args.peers:
         peers = json.loads(Path(args.peers).read_text())["per_query"]
     else:
