@@ -46,7 +46,7 @@ def current_settings() -> dict:
     return {"title": q_module.FIELD_BOOSTS[q_module.F.TITLE], "k1": scoring.K1, "b": scoring.B,
             "title_b": scoring.TITLE_B, "k3": scoring.QTF_K3, "fb_articles": feedback.FEEDBACK_ARTICLES,
             "fb_words": feedback.FEEDBACK_WORDS, "fb_boost": feedback.FEEDBACK_BOOST, "fb_idf": feedback.FEEDBACK_IDF,
-            "fb_pool": feedback.FEEDBACK_POOL, "fb_share": feedback.FEEDBACK_SHARE}
+            "fb_pool": feedback.FEEDBACK_POOL}
 
 
 def apply_settings(setting: dict) -> None:
@@ -55,7 +55,7 @@ def apply_settings(setting: dict) -> None:
     scoring.QTF_K3 = setting["k3"]
     feedback.FEEDBACK_ARTICLES, feedback.FEEDBACK_WORDS = setting["fb_articles"], setting["fb_words"]
     feedback.FEEDBACK_BOOST, feedback.FEEDBACK_IDF = setting["fb_boost"], setting["fb_idf"]
-    feedback.FEEDBACK_POOL, feedback.FEEDBACK_SHARE = setting["fb_pool"], setting["fb_share"]
+    feedback.FEEDBACK_POOL = setting["fb_pool"]
 
 
 def relative_score(rows: dict, peers: dict, qids_by_collection: dict, objective: str = "mean") -> float:

@@ -31,9 +31,6 @@ FEEDBACK_WORDS = 40
 FEEDBACK_BOOST = 4.0
 FEEDBACK_IDF = 1.0
 FEEDBACK_POOL = 100  # words whose document frequency is looked up (one request on a cluster)
-# 0: each added word is boosted FEEDBACK_BOOST x its weight / the heaviest's; > 0: the added words'
-# boosts sum to FEEDBACK_SHARE x the query's own words, whatever the query's length
-FEEDBACK_SHARE = 0.0
 
 # (the pool's words) -> (articles in the index, {stem: articles with the word}); a word left
 # out counts as in no article
@@ -57,8 +54,7 @@ def wants_feedback(feedback: bool | None, syntax: bool, sort: str) -> bool:
 
 
 def feedback_words(articles: Iterable[tuple[str, float]], frequencies: Frequencies | None = None,
-                   words: int | None = None, boost: float | None = None,
-                   query_words: int = 0) -> tuple[FeedbackWord, ...]:
+                   words: int | None = None, boost: float | None = None) -> tuple[FeedbackWord, ...]:
     """The words to add for the first search's best articles, given as (ranked text, score),
     heaviest first (equal weights in the order of their stems); with `frequencies`, weighed
     by idf. `words` and `boost` default to FEEDBACK_WORDS and FEEDBACK_BOOST; these and the
@@ -71,10 +67,6 @@ def feedback_words(articles: Iterable[tuple[str, float]], frequencies: Frequenci
     top = weighed[:words]
     if not top or top[0][1] <= 0:
         return ()
-    if FEEDBACK_SHARE and query_words:
-        total = sum(weight for _, weight in top)
-        return tuple(FeedbackWord(word.stem, word.surface, FEEDBACK_SHARE * query_words * weight / total)
-                     for word, weight in top)
     heaviest = top[0][1]
     return tuple(FeedbackWord(word.stem, word.surface, boost * weight / heaviest) for word, weight in top)
 
@@ -110,14 +102,6 @@ def _model_weights(articles: Iterable[tuple[str, float]]) -> list[tuple[Feedback
             weights[form] += share * count / length
     ranked = sorted(weights.items(), key=lambda item: (-item[1], item[0]))
     return [(FeedbackWord(form, surface[form], 0.0), weight) for form, weight in ranked]
-
-
-def query_word_count(text: str) -> int:
-    """The query's distinct analysed words (what FEEDBACK_SHARE is a share of)."""
-    from ..analysis.analyzers import surface_analyzer
-    from .tree import stem
-
-    return len({stem(token.text) for token in surface_analyzer()(text)})
 
 
 def kept_first(items: Iterable[Item], kept: Item | None, key: Callable[[Item], Hashable]) -> Iterator[Item]:

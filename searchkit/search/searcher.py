@@ -215,7 +215,7 @@ def _frequencies(searcher):
     return frequencies
 
 
-def feedback_for(searcher, scores, query_words: int = 0) -> tuple[int | None, tuple]:
+def feedback_for(searcher, scores) -> tuple[int | None, tuple]:
     """The first search's best docnum and the words its best articles lend (search/feedback.py);
     (None, ()) without matches or words."""
     best = _ranked(searcher, scores, _feedback.FEEDBACK_ARTICLES, "relevance") if scores else []
@@ -225,7 +225,7 @@ def feedback_for(searcher, scores, query_words: int = 0) -> tuple[int | None, tu
     for docnum, score in best:
         stored = searcher.stored_fields(docnum)
         articles.append((ranked_text(stored.get(F.TITLE), stored.get(F.BODY), stored.get(F.TITLE_DERIVED)), score))
-    words = feedback_words(articles, _frequencies(searcher), query_words=query_words)
+    words = feedback_words(articles, _frequencies(searcher))
     return (best[0][0], words) if words else (None, ())
 
 
@@ -234,11 +234,11 @@ def added_words(words) -> wq.Query:
     return wq.Or([wq.Term(F.BODY, word.stem, boost=word.boost) for word in words])
 
 
-def _with_feedback(searcher, q, scores, query_words: int = 0):
+def _with_feedback(searcher, q, scores):
     """Pseudo-relevance feedback (search/feedback.py): (the widened query's scores, the
     first search's best (docnum, score) to keep first, the words added). Without
     matches the first search stands."""
-    kept, words = feedback_for(searcher, scores, query_words)
+    kept, words = feedback_for(searcher, scores)
     if not words:
         return scores, None, ()
     added = added_words(words)
@@ -271,7 +271,7 @@ def run_search(ix, text: str, limit: int = 10, page: int = 1, sort: str = "relev
         terms = _highlight_terms(q, searcher.reader()) if snippets else None
         kept, words = None, ()
         if wants_feedback(feedback, syntax, sort) and not timed_out:
-            scores, kept, words = _with_feedback(searcher, q, scores, _feedback.query_word_count(text))
+            scores, kept, words = _with_feedback(searcher, q, scores)
         ranked = kept_first(_ranked_lazily(searcher, scores, window, sort), kept, key=itemgetter(0))
         hits, more = _page_hits(searcher, ranked, page, limit, terms, group)
         facet_values = ()
