@@ -95,6 +95,14 @@ def accuracy_table(pages: list[dict], names: tuple[str, ...]) -> list[str]:
     return lines
 
 
+def given_line(pages: list[dict], name: str) -> str:
+    """Right, a wrong date, no date, and the share right of the dates given, for one extractor."""
+    right = sum(r[name] == r["truth"] for r in pages)
+    given = sum(r[name] is not None for r in pages)
+    return (f"{name}: {right} right, {given - right} a wrong date, {len(pages) - given} no date; "
+            f"right on {right / given if given else 0:.3f} of the dates given")
+
+
 def reaches(pages: list[dict]) -> float:
     """Share of bootstrap resamples of the pages in which searchkit gets at least as many
     right as htmldate."""
@@ -112,6 +120,14 @@ def run_dates(data_dir: Path, anchors: bool = True, show: int = 0, truth_file: s
     print("\n".join(accuracy_table(pages, names)))
     if anchors:
         print(f"  searchkit reaches htmldate in {reaches(pages):.0%} of 1,000 bootstrap resamples of all the pages")
+    for name in names:
+        print("  " + given_line(pages, name))
+    if anchors:
+        dated = [r for r in pages if r["searchkit"] is not None]
+        print(f"  on the {len(dated)} pages searchkit dates, htmldate is right on "
+              f"{sum(r['htmldate'] == r['truth'] for r in dated)}; on the other {len(pages) - len(dated)} "
+              f"it guesses {sum(r['htmldate'] is not None for r in pages if r['searchkit'] is None)}, "
+              f"{sum(r['htmldate'] == r['truth'] for r in pages if r['searchkit'] is None)} of them right")
     none = sum(r["searchkit"] is None for r in pages)
     raised = [r["url"] for r in pages if r["raised"]]
     print(f"  searchkit: {none} pages without a date; parse_html raised on {len(raised)}")
