@@ -117,9 +117,16 @@ def test_party_members_are_not_the_party():
     "Southwest Airlines Flight 812 landed safely.",
     "The Nasdaq Composite closed at 2,740.99.",
     "The bombs went off at 7:20 p.m. IST on Friday.",
+    "The drivers went on strike at 12:35 a.m. PDT Saturday morning.",
+    "Supporters of DR-CAFTA met; a minister resigned over the campaign to promote CAFTA.",
+    "Catholic schools but NOT schools of other religions. We must have only ONE school system.",
 ])
-def test_flights_index_names_and_time_zones_are_not_orgs(text):
+def test_flights_index_names_time_zones_treaties_and_capitalised_words_are_not_orgs(text):
     assert orgs(text) == []
+
+
+def test_an_organisation_spelt_like_a_function_word_stays_when_known():
+    assert orgs("The WHO said the outbreak was over.") == ["World Health Organization"]
 
 
 @pytest.mark.parametrize("text, name", [

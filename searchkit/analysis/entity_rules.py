@@ -232,7 +232,7 @@ class Classifier:
 
     def single(self, word: str, initial: bool, before: int, after: int) -> Found:
         if is_acronym(word) and not word.isdigit():
-            if (word in self.words["stop_acronyms"] or word in self.words["titles"] or word in self.not_orgs
+            if (self.stop_acronym(word) or word in self.words["titles"] or word in self.not_orgs
                     or self.is_fragment(word, after)):
                 return []
             return [(word, "org")] if len(word) > 1 else []
@@ -371,7 +371,12 @@ class Classifier:
         known = self.known(name)
         if known is not None:
             return known[0][1] == "org"
-        return len(words) == 1 and is_acronym(name) and name not in self.words["stop_acronyms"]
+        return len(words) == 1 and is_acronym(name) and not self.stop_acronym(name)
+
+    def stop_acronym(self, word: str) -> bool:
+        """An all-capital word that is no organisation: a listed term, or a function or number
+        word written in capitals ("only ONE school system"; WHO is known before this is asked)."""
+        return word in self.words["stop_acronyms"] or (len(word) > 2 and word.capitalize() in self.words["stop"])
 
     def conjoined(self, words: list[str], before: int, after: int) -> Found | None:
         for i, word in enumerate(words):
