@@ -120,9 +120,22 @@ def test_party_members_are_not_the_party():
     "The drivers went on strike at 12:35 a.m. PDT Saturday morning.",
     "Supporters of DR-CAFTA met; a minister resigned over the campaign to promote CAFTA.",
     "Catholic schools but NOT schools of other religions. We must have only ONE school system.",
+    "No such bands have played one event like this before EVER!",
+    "The Green party elected a new co-leader at the AGM this weekend.",
+    "The show opened at Taipei International Convention Center (TICC); buses waited at TICC.",
+    "The attacks on the World Trade Center buildings shook the markets.",
 ])
 def test_flights_index_names_time_zones_treaties_and_capitalised_words_are_not_orgs(text):
     assert orgs(text) == []
+
+
+def test_a_centre_that_is_no_venue_stays_an_organisation():
+    assert orgs("The Carter Center monitored the vote.") == ["Carter Center"]
+
+
+def test_an_acronym_in_brackets_after_a_place_is_no_organisation():
+    entities = extract_entities("A trial in the Australian Capital Territory (ACT) ended. The ACT government said so.")
+    assert [(e.kind, e.name) for e in entities] == [("place", "Australian Capital Territory")]
 
 
 def test_an_organisation_spelt_like_a_function_word_stays_when_known():

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 
+from .analyzers import STOP_WORDS
 from .gazetteer import Gazetteer, is_acronym
 
 _UP = "A-ZÀ-ÖØ-Þ"
@@ -88,10 +89,10 @@ class Classifier:
         """Entities of one candidate. Kind PENDING marks a lone word to decide later."""
         found: Found = []
         initial = self.is_initial(match.start())
-        if match[0].split()[-1] in self.words["defines_no_org"]:
-            defined = PAREN_ACRONYM.match(self.text, match.end())
-            if defined:  # "Indian Penal Code (IPC)": the acronym names no organisation either
-                self.not_orgs.add(defined[1])
+        defined = PAREN_ACRONYM.match(self.text, match.end())
+        if defined and (self.ends_with(match[0].split(), "defines_no_org") or self.is_place(match[0])):
+            # "Indian Penal Code (IPC)", "Australian Capital Territory (ACT)": no organisation either
+            self.not_orgs.add(defined[1])
         segments = self.segments(match[0].split())
         for index, segment in enumerate(segments):
             before = match.start() if index == 0 else -1
@@ -294,8 +295,8 @@ class Classifier:
 
     def organisation(self, words: list[str], before: int, after: int) -> Found | None:
         org_words = self.words["org_words"]
-        if words[-1] in self.words["not_org_ends"]:
-            return None  # Dulles International Airport, Commonwealth Electoral Act
+        if self.ends_with(words, "not_org_ends"):
+            return None  # Dulles International Airport, Commonwealth Electoral Act, Taipei World Trade Center
         split = self.split_organisations(words)
         if split is not None:  # House and Senate; National Security Council Frederick Jones
             return self.segment(words[:split[0]], False, before, -1) + self.segment(words[split[1]:], False, -1, after)
@@ -376,7 +377,17 @@ class Classifier:
     def stop_acronym(self, word: str) -> bool:
         """An all-capital word that is no organisation: a listed term, or a function or number
         word written in capitals ("only ONE school system"; WHO is known before this is asked)."""
-        return word in self.words["stop_acronyms"] or (len(word) > 2 and word.capitalize() in self.words["stop"])
+        return word in self.words["stop_acronyms"] or (
+            len(word) > 2 and (word.capitalize() in self.words["stop"] or word.lower() in STOP_WORDS))
+
+    def is_place(self, name: str) -> bool:
+        known = self.known(name)
+        return known is not None and known[0][1] == "place"
+
+    def ends_with(self, words: list[str], section: str) -> bool:
+        """Whether the name's last word, or its last two joined by "_", is in a lexicon section."""
+        ends = self.words[section]
+        return bool(words) and (words[-1] in ends or "_".join(words[-2:]) in ends)
 
     def conjoined(self, words: list[str], before: int, after: int) -> Found | None:
         for i, word in enumerate(words):
@@ -392,7 +403,7 @@ class Classifier:
             country = self.gaz.demonym(head)
             hit = (country, "place") if country else self.gaz.lookup(head)
             if hit and size < len(words):
-                if hit[1] == "org" and words[-1] in self.words["not_org_ends"]:
+                if hit[1] == "org" and self.ends_with(words, "not_org_ends"):
                     hit = None  # "Commonwealth Electoral Act": a law, not the Commonwealth
                 return [*([hit] if hit else []), *self.segment(words[size:], False, -1, after)]
         return None
