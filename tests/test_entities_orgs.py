@@ -124,9 +124,32 @@ def test_party_members_are_not_the_party():
     "The Green party elected a new co-leader at the AGM this weekend.",
     "The show opened at Taipei International Convention Center (TICC); buses waited at TICC.",
     "The attacks on the World Trade Center buildings shook the markets.",
+    "CDS said that military planners would brief the generals.",
+    "Subscribers can access WAP based Internet services without restriction.",
+    "Protesters camped in parks such as Fitzroy Gardens and Treasury Gardens.",
 ])
 def test_flights_index_names_time_zones_treaties_and_capitalised_words_are_not_orgs(text):
     assert orgs(text) == []
+
+
+@pytest.mark.parametrize("text, name", [
+    ("The Bill is before the Justice and Electoral Select Committee, which will consider it.",
+     "Justice and Electoral Select Committee"),
+    ("The Maltese Ministry for Justice and Home Affairs said so.", "Maltese Ministry for Justice and Home Affairs"),
+    ("The Social Democratic and Labour Party says it will stay; its social policy is set.",
+     "Social Democratic and Labour Party"),
+])
+def test_and_after_subject_words_joins_one_name(text, name):
+    assert orgs(text)[:1] == [name]
+
+
+def test_two_parties_joined_by_and_stay_two():
+    assert "National and Labour" not in orgs("The Greens, National and Labour are the only parties left.")
+
+
+def test_a_sea_named_after_a_people_is_not_their_country():
+    entities = extract_entities("Nations in the Persian Gulf and around the Indian Ocean benefit from oil prices.")
+    assert [e.name for e in entities if e.kind == "place"] == []
 
 
 def test_a_centre_that_is_no_venue_stays_an_organisation():

@@ -257,6 +257,8 @@ class Classifier:
         if start is None:
             return None
         prefix, name = words[:start], words[end:]
+        if name and name[0] in ("and", "&"):
+            return None  # "Justice and Electoral Select Committee": a subject word, not a title
         found: Found = []
         if prefix:
             while prefix and (prefix[-1] in self.words["portfolios"] or prefix[-1] in PARTICLES):
@@ -332,13 +334,21 @@ class Classifier:
         word when a given name follows (a person)."""
         org_words = self.words["org_words"]
         for i, word in enumerate(words[1:-1], 1):
-            if word in ("and", "&") and (self.is_org(words[i + 1:]) or (
+            if word in ("and", "&") and ((self.is_org(words[i + 1:]) and not self.subject_words_before(words, i)) or (
                     i >= 2 and len(words) - i > 2 and words[i - 1] in org_words and words[-1] in org_words)):
                 return i, i + 1
         last = max((i for i, word in enumerate(words) if word in org_words), default=None)
         if last is not None and last + 1 < len(words) and words[last + 1] in self.words["first_names"]:
             return last + 1, last + 1
         return None
+
+    def subject_words_before(self, words: list[str], joint: int) -> bool:
+        """Whether what comes before "and" names nothing of its own, so the organisation of two
+        words or more after it ends a longer name: Social Democratic and Labour Party (not
+        Ministry of Agriculture and UNICEF, nor "National and Labour", two parties)."""
+        left = words[:joint]
+        return (len(words) - joint > 2 and left[-1] not in self.words["org_words"]
+                and self.known(" ".join(left)) is None and self.joins_one_name(words, joint))
 
     def joins_one_name(self, words: list[str], joint: int) -> bool:
         """Whether "and" joins the words of one organisation's name (Economic and Financial
@@ -405,6 +415,8 @@ class Classifier:
             if hit and size < len(words):
                 if hit[1] == "org" and self.ends_with(words, "not_org_ends"):
                     hit = None  # "Commonwealth Electoral Act": a law, not the Commonwealth
+                if country and size == len(words) - 1 and words[-1] in self.words["waters"]:
+                    return []  # "Persian Gulf", "Indian Ocean": a sea, not the country
                 return [*([hit] if hit else []), *self.segment(words[size:], False, -1, after)]
         return None
 
