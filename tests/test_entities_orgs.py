@@ -143,6 +143,16 @@ def test_and_after_subject_words_joins_one_name(text, name):
     assert orgs(text)[:1] == [name]
 
 
+def test_titles_joined_by_and_still_part_an_organisation_from_its_chief():
+    entities = extract_entities("Mandalay Resort Group President and CEO Glenn Schaeffer said the deal was done.")
+    assert [(e.kind, e.name) for e in entities] == [("org", "Mandalay Resort Group"), ("person", "Glenn Schaeffer")]
+
+
+def test_an_acronym_after_a_place_that_ends_an_organisations_name_is_that_organisation():
+    text = "They serve in the United Nations Mission in Liberia (UNMIL). UNMIL said the vote was calm."
+    assert "UNMIL" in orgs(text)
+
+
 def test_two_parties_joined_by_and_stay_two():
     assert "National and Labour" not in orgs("The Greens, National and Labour are the only parties left.")
 

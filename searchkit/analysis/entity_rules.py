@@ -36,6 +36,8 @@ CANDIDATE = re.compile(
 )
 LOWER_WORD = re.compile(r"(?<![\w'’])[a-z][a-z'’-]*")
 PAREN_ACRONYM = re.compile(r"\s*\(([A-Z][A-Z0-9&.-]{1,7})\)")
+# a place that ends a longer name: "… Mission in Liberia", "… Assistance Mission for Iraq"
+PLACE_IN_NAME = re.compile(r"[A-Z][\w.'’-]*\s+(?:in|for|of|on|to)\s+(?:the\s+)?$")
 NUMBER_AFTER = re.compile(r"[ \t-]?\d")
 ORDINAL_BEFORE = re.compile(r"(?<![\w.])(\d{1,3}(?:st|nd|rd|th))[ \t]+$")
 ON_AFTER = re.compile(rf"[ \t]+on[ \t]+((?:[{_UP}][\w'’-]*)(?:[ \t]+(?:and[ \t]+|&[ \t]+)?[{_UP}][\w'’-]*)*)")
@@ -90,8 +92,9 @@ class Classifier:
         found: Found = []
         initial = self.is_initial(match.start())
         defined = PAREN_ACRONYM.match(self.text, match.end())
-        if defined and (self.ends_with(match[0].split(), "defines_no_org") or self.is_place(match[0])):
-            # "Indian Penal Code (IPC)", "Australian Capital Territory (ACT)": no organisation either
+        if defined and (self.ends_with(match[0].split(), "defines_no_org") or self.ends_in_place(match)):
+            # "Indian Penal Code (IPC)", "Australian Capital Territory (ACT)": no organisation
+            # either; "United Nations Mission in Liberia (UNMIL)" is one
             self.not_orgs.add(defined[1])
         segments = self.segments(match[0].split())
         for index, segment in enumerate(segments):
@@ -257,7 +260,7 @@ class Classifier:
         if start is None:
             return None
         prefix, name = words[:start], words[end:]
-        if name and name[0] in ("and", "&"):
+        if name and name[0] in ("and", "&") and words[end - 1] in self.words["portfolios"]:
             return None  # "Justice and Electoral Select Committee": a subject word, not a title
         found: Found = []
         if prefix:
@@ -390,9 +393,11 @@ class Classifier:
         return word in self.words["stop_acronyms"] or (
             len(word) > 2 and (word.capitalize() in self.words["stop"] or word.lower() in STOP_WORDS))
 
-    def is_place(self, name: str) -> bool:
-        known = self.known(name)
-        return known is not None and known[0][1] == "place"
+    def ends_in_place(self, match: re.Match) -> bool:
+        """Whether the candidate is a place of its own, not the end of a longer name."""
+        known = self.known(match[0])
+        return (known is not None and known[0][1] == "place"
+                and not PLACE_IN_NAME.search(self.text, max(0, match.start() - 80), match.start()))
 
     def ends_with(self, words: list[str], section: str) -> bool:
         """Whether the name's last word, or its last two joined by "_", is in a lexicon section."""
