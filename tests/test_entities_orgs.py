@@ -139,7 +139,7 @@ def test_flights_index_names_time_zones_treaties_and_capitalised_words_are_not_o
     ("The Social Democratic and Labour Party says it will stay; its social policy is set.",
      "Social Democratic and Labour Party"),
 ])
-def test_and_after_subject_words_joins_one_name(text, name):
+def test_and_after_subject_words_or_a_known_name_joins_one_name(text, name):
     assert orgs(text)[:1] == [name]
 
 
@@ -155,6 +155,16 @@ def test_an_acronym_after_a_place_that_ends_an_organisations_name_is_that_organi
 
 def test_two_parties_joined_by_and_stay_two():
     assert "National and Labour" not in orgs("The Greens, National and Labour are the only parties left.")
+    assert orgs("A studio audience held equal numbers of National and Labour Party supporters.") == ["Labour Party"]
+
+
+@pytest.mark.parametrize("text", [
+    "According to the International Criminal Tribunal for the former Yugoslavia (ICTY), forces murdered more.",
+    "The Christian Socialists from Bavaria (CSU) reached a deal.",
+])
+def test_an_acronym_after_a_place_that_is_not_its_initials_stays_an_organisation(text):
+    acronym = text.split("(")[1].split(")")[0]
+    assert acronym in orgs(text)
 
 
 def test_a_sea_named_after_a_people_is_not_their_country():

@@ -36,8 +36,6 @@ CANDIDATE = re.compile(
 )
 LOWER_WORD = re.compile(r"(?<![\w'’])[a-z][a-z'’-]*")
 PAREN_ACRONYM = re.compile(r"\s*\(([A-Z][A-Z0-9&.-]{1,7})\)")
-# a place that ends a longer name: "… Mission in Liberia", "… Assistance Mission for Iraq"
-PLACE_IN_NAME = re.compile(r"[A-Z][\w.'’-]*\s+(?:in|for|of|on|to)\s+(?:the\s+)?$")
 NUMBER_AFTER = re.compile(r"[ \t-]?\d")
 ORDINAL_BEFORE = re.compile(r"(?<![\w.])(\d{1,3}(?:st|nd|rd|th))[ \t]+$")
 ON_AFTER = re.compile(rf"[ \t]+on[ \t]+((?:[{_UP}][\w'’-]*)(?:[ \t]+(?:and[ \t]+|&[ \t]+)?[{_UP}][\w'’-]*)*)")
@@ -92,11 +90,12 @@ class Classifier:
         found: Found = []
         initial = self.is_initial(match.start())
         defined = PAREN_ACRONYM.match(self.text, match.end())
-        if defined and (self.ends_with(match[0].split(), "defines_no_org") or self.ends_in_place(match)):
+        words = match[0].split()
+        if defined and (self.ends_with(words, "defines_no_org") or self.place_initials(words, defined[1])):
             # "Indian Penal Code (IPC)", "Australian Capital Territory (ACT)": no organisation
             # either; "United Nations Mission in Liberia (UNMIL)" is one
             self.not_orgs.add(defined[1])
-        segments = self.segments(match[0].split())
+        segments = self.segments(words)
         for index, segment in enumerate(segments):
             before = match.start() if index == 0 else -1
             after = match.end() if index == len(segments) - 1 else -1
@@ -337,21 +336,13 @@ class Classifier:
         word when a given name follows (a person)."""
         org_words = self.words["org_words"]
         for i, word in enumerate(words[1:-1], 1):
-            if word in ("and", "&") and ((self.is_org(words[i + 1:]) and not self.subject_words_before(words, i)) or (
+            if word in ("and", "&") and (self.is_org(words[i + 1:]) or (
                     i >= 2 and len(words) - i > 2 and words[i - 1] in org_words and words[-1] in org_words)):
                 return i, i + 1
         last = max((i for i, word in enumerate(words) if word in org_words), default=None)
         if last is not None and last + 1 < len(words) and words[last + 1] in self.words["first_names"]:
             return last + 1, last + 1
         return None
-
-    def subject_words_before(self, words: list[str], joint: int) -> bool:
-        """Whether what comes before "and" names nothing of its own, so the organisation of two
-        words or more after it ends a longer name: Social Democratic and Labour Party (not
-        Ministry of Agriculture and UNICEF, nor "National and Labour", two parties)."""
-        left = words[:joint]
-        return (len(words) - joint > 2 and left[-1] not in self.words["org_words"]
-                and self.known(" ".join(left)) is None and self.joins_one_name(words, joint))
 
     def joins_one_name(self, words: list[str], joint: int) -> bool:
         """Whether "and" joins the words of one organisation's name (Economic and Financial
@@ -393,11 +384,14 @@ class Classifier:
         return word in self.words["stop_acronyms"] or (
             len(word) > 2 and (word.capitalize() in self.words["stop"] or word.lower() in STOP_WORDS))
 
-    def ends_in_place(self, match: re.Match) -> bool:
-        """Whether the candidate is a place of its own, not the end of a longer name."""
-        known = self.known(match[0])
-        return (known is not None and known[0][1] == "place"
-                and not PLACE_IN_NAME.search(self.text, max(0, match.start() - 80), match.start()))
+    def place_initials(self, words: list[str], acronym: str) -> bool:
+        """Whether a bracketed acronym is the initials of the place just named (Australian
+        Capital Territory (ACT), Papua New Guinea (PNG)), not of a longer organisation's name
+        that the place ends (Mission in Liberia (UNMIL))."""
+        if len(words) < 2 or "".join(w[0] for w in words).upper() != acronym.replace(".", ""):
+            return False
+        known = self.known(" ".join(words))
+        return known is not None and known[0][1] == "place"
 
     def ends_with(self, words: list[str], section: str) -> bool:
         """Whether the name's last word, or its last two joined by "_", is in a lexicon section."""
