@@ -3,6 +3,8 @@
     python benchmarks/entities_judge.py draw --kind org --seed 15 > sample.tsv
     python benchmarks/entities_judge.py score benchmarks/judgments/org-seed15.tsv
     python benchmarks/entities_judge.py recheck benchmarks/judgments/org-seed3.tsv
+    python benchmarks/entities_judge.py pool after.json        # every article's pairs, this code
+    python benchmarks/entities_judge.py compare before.json after.json
 
 The pool is the one `entities_eval.py --wikinews-sample` draws from (every
 (article, canonical entity) pair `extract_entities` returns over the Wikinews
@@ -13,7 +15,9 @@ the verdict column filled with ✓ (correct), ~ (lenient) or ✗ (wrong), or `go
 when a recheck found that the pair is no longer extracted; `score` counts them
 (gone pairs left out). `recheck` reads a judged file made with older code and prints, for
 each line, whether the current extractor still gives that name in that article,
-and what it gives instead when it does not (to re-judge the changed lines only).
+and what it gives instead when it does not (to re-judge the changed lines only). `pool` and
+`compare` show a change's effect on the whole pool: run `pool` in a checkout of the code
+before the change (`git worktree add`) and in this one, then `compare` the two files.
 The data stays outside the repository; the judgment files hold names, article
 ids and verdicts only.
 """
@@ -21,6 +25,7 @@ ids and verdicts only.
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import re
 import sys
@@ -100,10 +105,36 @@ def recheck(path: Path, kind: str) -> None:
         print(f"{number}\tGONE\t{name}\t{verdict}\tnow: {near or '-'}\t{' ‖ '.join(contexts(body, name))}")
 
 
+def pool(out: Path) -> None:
+    """Write every article's (kind, name) pairs, as the current code extracts them, to `out`."""
+    pairs = {article: sorted({(e.kind, e.name) for e in entities}) for article, (_, entities) in extracted().items()}
+    out.write_text(json.dumps(pairs), encoding="utf-8")
+    print(f"{sum(map(len, pairs.values()))} pairs of {len(pairs)} articles written to {out}")
+
+
+def compare(before: Path, after: Path, top: int = 60) -> None:
+    """The pairs that two `pool` files differ by, the most frequent first (a rule change's
+    effect on the whole pool, beyond the judged samples)."""
+    old, new = (json.loads(path.read_text(encoding="utf-8")) for path in (before, after))
+    gone: Counter = Counter()
+    came: Counter = Counter()
+    for article in old.keys() | new.keys():
+        was = {tuple(pair) for pair in old.get(article, [])}
+        now = {tuple(pair) for pair in new.get(article, [])}
+        gone.update(was - now)
+        came.update(now - was)
+    for label, counts in (("gone", gone), ("new", came)):
+        print(f"{label}: {sum(counts.values())} pairs, {len(counts)} names")
+        for (kind, name), count in counts.most_common(top):
+            print(f"  {count:4}  {kind:6}  {name}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("action", choices=("draw", "score", "recheck"))
-    parser.add_argument("file", nargs="?", type=Path, help="a judged TSV (score, recheck)")
+    parser.add_argument("action", choices=("draw", "score", "recheck", "pool", "compare"))
+    parser.add_argument("file", nargs="?", type=Path,
+                        help="a judged TSV (score, recheck), the JSON to write (pool) or the earlier one (compare)")
+    parser.add_argument("other", nargs="?", type=Path, help="compare: the later pool JSON")
     parser.add_argument("--kind", choices=KINDS, default="org")
     parser.add_argument("--seed", type=int, default=15)
     parser.add_argument("--size", type=int, default=100)
@@ -111,7 +142,13 @@ def main() -> int:
     if args.action == "draw":
         draw(args.kind, args.seed, args.size)
     elif args.file is None:
-        parser.error(f"{args.action} needs a judged file")
+        parser.error(f"{args.action} needs a file")
+    elif args.action == "pool":
+        pool(args.file)
+    elif args.action == "compare":
+        if args.other is None:
+            parser.error("compare needs two pool files: the earlier, then the later")
+        compare(args.file, args.other)
     elif args.action == "score":
         score(args.file)
     else:
