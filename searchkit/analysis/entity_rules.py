@@ -91,7 +91,7 @@ class Classifier:
         initial = self.is_initial(match.start())
         defined = PAREN_ACRONYM.match(self.text, match.end())
         words = match[0].split()
-        if defined and (self.ends_with(words, "defines_no_org") or self.place_initials(words, defined[1])):
+        if defined and (self.ends_with(words, "defines_no_org", "venues") or self.place_initials(words, defined[1])):
             # "Indian Penal Code (IPC)", "Australian Capital Territory (ACT)": no organisation
             # either; "United Nations Mission in Liberia (UNMIL)" is one
             self.not_orgs.add(defined[1])
@@ -299,7 +299,7 @@ class Classifier:
 
     def organisation(self, words: list[str], before: int, after: int) -> Found | None:
         org_words = self.words["org_words"]
-        if self.ends_with(words, "not_org_ends"):
+        if self.ends_with(words, "not_org_ends", "venues"):
             return None  # Dulles International Airport, Commonwealth Electoral Act, Taipei World Trade Center
         split = self.split_organisations(words)
         if split is not None:  # House and Senate; National Security Council Frederick Jones
@@ -393,10 +393,10 @@ class Classifier:
         known = self.known(" ".join(words))
         return known is not None and known[0][1] == "place"
 
-    def ends_with(self, words: list[str], section: str) -> bool:
-        """Whether the name's last word, or its last two joined by "_", is in a lexicon section."""
-        ends = self.words[section]
-        return bool(words) and (words[-1] in ends or "_".join(words[-2:]) in ends)
+    def ends_with(self, words: list[str], *sections: str) -> bool:
+        """Whether the name's last word, or its last two joined by "_", is in the lexicon sections."""
+        return bool(words) and any(words[-1] in self.words[section] or "_".join(words[-2:]) in self.words[section]
+                                   for section in sections)
 
     def conjoined(self, words: list[str], before: int, after: int) -> Found | None:
         for i, word in enumerate(words):
@@ -412,7 +412,7 @@ class Classifier:
             country = self.gaz.demonym(head)
             hit = (country, "place") if country else self.gaz.lookup(head)
             if hit and size < len(words):
-                if hit[1] == "org" and self.ends_with(words, "not_org_ends"):
+                if hit[1] == "org" and self.ends_with(words, "not_org_ends", "venues"):
                     hit = None  # "Commonwealth Electoral Act": a law, not the Commonwealth
                 if country and size == len(words) - 1 and words[-1] in self.words["waters"]:
                     return []  # "Persian Gulf", "Indian Ocean": a sea, not the country

@@ -67,9 +67,6 @@ class DenseScores(Mapping):
             return float(self.values[at])
         raise KeyError(docnum)
 
-    def __contains__(self, docnum) -> bool:
-        return docnum in self.as_dict()
-
     def best(self, window: int | None) -> list[tuple[int, float]]:
         """The best `window` (docnum, score) pairs (all when None), best first, ties
         to the earlier docnum: what searcher._ranked gives for a dict."""
