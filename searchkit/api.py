@@ -177,7 +177,7 @@ class SearchIndex:
                progress: Callable[[int, int], None] | None = None,
                wait: float | None = 0.0, on_wait: Callable[[], None] | None = None,
                extract_entities: bool = True, workers: int | None = None,
-               fields: Mapping[str, str] | None = None) -> IndexReport:
+               fields: Mapping[str, str] | None = None, extractor: str | None = None) -> IndexReport:
         """Bring the index in line with the files below `paths` (default: its roots).
 
         Large jobs use several processes: `workers=0` keeps to this one and
@@ -189,9 +189,15 @@ class SearchIndex:
         for the next updates (None: the mapping given before; {}: none); files
         it applies to are read again when it changes.
 
+        `extractor` names the entity extractor ("rules", "corenlp" or
+        "package.module:Name"; see docs/entities.md); without it SEARCHKIT_EXTRACTOR's, else
+        the one the index was built with, else the rules. The index keeps it; when it
+        changes, every article's entities are extracted again.
+
         Only one process writes at a time: while another does, wait up to `wait`
         seconds (None: as long as it takes; on_wait is called once when the wait
         starts), then raise IndexLocked."""
+        from .analysis.entities import chosen_extractor, extractor_in_use
         from .index.locking import writing
         from .index.store import read_meta, write_meta
         from .index.writer import update_index
@@ -208,26 +214,31 @@ class SearchIndex:
                 mapping = tuple((str(name), str(column)) for name, column in meta.get("fields", []))
             walk = discover(paths, base=meta.get("id_base"), fields=dict(mapping))
             aliases, digest = self._aliases()
-            reextract = meta.get("aliases_sha1", "") != digest
+            spec = chosen_extractor(extractor, meta.get("extractor"))
+            reextract = meta.get("aliases_sha1", "") != digest or spec != meta.get("extractor", "rules")
             self._ix = self._ix.refresh()
-            report = update_index(self._ix, walk, progress,
-                                  extract_entities=extract_entities, workers=workers,
-                                  aliases=aliases or None, reextract=reextract)
+            with extractor_in_use(spec):
+                report = update_index(self._ix, walk, progress,
+                                      extract_entities=extract_entities, workers=workers,
+                                      aliases=aliases or None, reextract=reextract)
             self._ix = self._ix.refresh()
             meta = read_meta(self.path)
             meta["roots"] = sorted(set(meta.get("roots", [])) | set(walk.roots))
             meta["id_base"] = meta.get("id_base") or walk.base or None  # ids are relative to it, for good
             meta["fields"] = [list(pair) for pair in mapping]
             meta["aliases_sha1"] = digest
+            meta["extractor"] = spec
             write_meta(self.path, meta)
         return report
 
     def rebuild(self, paths: Iterable[str | os.PathLike] | None = None,
                 progress: Callable[[int, int], None] | None = None, **options) -> IndexReport:
         """Build the index anew from `paths` (default: its roots): every file re-read."""
-        from .index.store import create_store
+        from .analysis.entities import check_extractor, chosen_extractor
+        from .index.store import create_store, read_meta
 
         paths = list(paths) if paths is not None else self.roots
+        check_extractor(chosen_extractor(options.get("extractor"), read_meta(self.path).get("extractor")))
         self._readers.clear()
         self._ix.close()
         self._ix = create_store(self.path, trust=self._trust)

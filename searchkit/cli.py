@@ -15,10 +15,11 @@ import os
 import shutil
 import signal
 import sys
+from pathlib import Path
 
 EXIT_OK, EXIT_NO_MATCH, EXIT_ERROR, EXIT_PARTIAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 COMMANDS = ("search", "index", "stats", "show", "entities", "timeline", "repl", "cooccur", "similar",
-            "explain", "optimize")
+            "explain", "optimize", "fetch-corenlp")
 DEFAULT_INDEX = "index"
 DEFAULT_INPUT = "seeds"
 PASSWORD_ENV = "SEARCHKIT_OPENSEARCH_PASSWORD"
@@ -105,6 +106,10 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("--field", type=_field, action="append", metavar="FIELD=COLUMN",
                        help="the CSV column or JSON key of an article field, e.g. text=content "
                             "(repeatable; kept by the index for later runs)")
+    index.add_argument("--extractor", metavar="NAME",
+                       help="entity extractor: rules (the default), corenlp (the rules checked by "
+                            "Stanford CoreNLP's tagger; fetch it first with: searchkit fetch-corenlp) or "
+                            "package.module:Name; kept by the index for later runs")
     index.add_argument("--json", action="store_true", help="the summary as JSON")
     index.add_argument("--no-wait", action="store_true",
                        help="stop with an error instead of waiting while another 'searchkit index' writes")
@@ -114,6 +119,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="cluster only: the machine these files belong to; a sync removes only "
                             "its own articles (default: $SEARCHKIT_ORIGIN, else this machine's host name)")
     _add_index_option(index)
+
+    fetch = sub.add_parser("fetch-corenlp",
+                           help="download Stanford CoreNLP's tagger (GPL, 41 MB kept) for --extractor corenlp")
+    fetch.add_argument("--dir", metavar="DIR",
+                       help="where to keep it (default: $SEARCHKIT_CORENLP_HOME, else ~/.cache/searchkit/)")
 
     optimize = sub.add_parser("optimize", help="merge the index's segments: faster searches on a large index")
     optimize.add_argument("--segments", type=_count(1), default=1, metavar="N",
@@ -352,9 +362,9 @@ def cmd_index(args) -> int:
         try:
             with ix:
                 if args.rebuild:
-                    report = ix.rebuild(paths, progress=progress, **fields, **_layout(args))
+                    report = ix.rebuild(paths, progress=progress, **fields, **_extractor(args), **_layout(args))
                 else:
-                    report = ix.update(paths, progress=progress, **fields)
+                    report = ix.update(paths, progress=progress, **fields, **_extractor(args))
         finally:
             progress.close()
     if args.json:
@@ -372,6 +382,23 @@ def cmd_index(args) -> int:
 def _fields(args) -> dict:
     """The --field mapping as update()'s `fields` (none given: the index's own)."""
     return {"fields": dict(args.field)} if args.field else {}
+
+
+def _extractor(args) -> dict:
+    """--extractor as update()'s `extractor` (none given: SEARCHKIT_EXTRACTOR's, else the index's)."""
+    return {"extractor": args.extractor} if args.extractor else {}
+
+
+def cmd_fetch_corenlp(args) -> int:
+    from .analysis.corenlp_files import fetch_corenlp
+
+    def say(message: str) -> None:
+        print(f"searchkit: {message}", file=sys.stderr, flush=True)
+
+    files = fetch_corenlp(Path(args.dir) if args.dir else None, progress=say)
+    say(f"CoreNLP's tagger is ready in {files.jar.parent}; index with: searchkit index --extractor corenlp")
+    print(files.jar.parent)
+    return EXIT_OK
 
 
 def _layout(args) -> dict:
@@ -520,6 +547,7 @@ HANDLERS = {
     "similar": cmd_similar,
     "explain": cmd_explain,
     "optimize": cmd_optimize,
+    "fetch-corenlp": cmd_fetch_corenlp,
 }
 
 

@@ -10,6 +10,7 @@ See docs/entities.md.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 from typing import Protocol, runtime_checkable
@@ -120,12 +121,16 @@ def finalise(found: Found, aliases: Aliases | None) -> list[Entity]:
 
 
 def load_extractor(spec: str | None = None, aliases: Aliases | None = None) -> EntityExtractor:
-    """The extractor named by `spec` ("package.module:Name"), else by SEARCHKIT_EXTRACTOR,
-    else the rule-based one. `Name` may be a class (called with no arguments),
+    """The extractor named by `spec` ("package.module:Name", or "rules" or "corenlp" for the
+    built-in ones), else by SEARCHKIT_EXTRACTOR, else the rule-based one. `Name` may be a class (called with no arguments),
     a factory function, or an object with an `extract` method."""
     spec = spec if spec is not None else os.environ.get(ENV_EXTRACTOR, "")
     if not spec.strip() or spec.strip() == "rules":
         return RuleExtractor(aliases)
+    if spec.strip() == "corenlp":
+        from .corenlp import CheckedExtractor
+
+        return CheckedExtractor(aliases)
     module_name, _, attribute = spec.strip().partition(":")
     try:
         target = getattr(importlib.import_module(module_name), attribute or "Extractor")
@@ -150,6 +155,41 @@ def current_extractor() -> EntityExtractor:
     return _current[1]
 
 
+def chosen_extractor(given: str | None = None, stored: str | None = None) -> str:
+    """The extractor an index update uses: the one `given`, else SEARCHKIT_EXTRACTOR's, else
+    the one the index was last built with (`stored`), else "rules"."""
+    for spec in (given, os.environ.get(ENV_EXTRACTOR), stored):
+        if spec and spec.strip():
+            return spec.strip()
+    return "rules"
+
+
+def check_extractor(spec: str | None = None) -> None:
+    """Raise now when the extractor `spec` names (default: SEARCHKIT_EXTRACTOR's) cannot be
+    loaded or, through its own `check()`, cannot run."""
+    extractor = current_extractor() if spec is None else load_extractor(spec)
+    check = getattr(extractor, "check", None)
+    if check is not None:
+        check()
+
+
+@contextlib.contextmanager
+def extractor_in_use(spec: str):
+    """SEARCHKIT_EXTRACTOR set to `spec` while the block runs (worker processes inherit it),
+    after the extractor was loaded and, when it has a `check()`, checked: an extractor that
+    cannot run fails once, here, not once per file."""
+    before = os.environ.get(ENV_EXTRACTOR)
+    os.environ[ENV_EXTRACTOR] = spec
+    try:
+        check_extractor()
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(ENV_EXTRACTOR, None)
+        else:
+            os.environ[ENV_EXTRACTOR] = before
+
+
 def extract_entities(text: str, dateline: str | None = None,
                      aliases: Aliases | None = None) -> list[Entity]:
     """Canonical people, organisations and places of one article, in order of first mention.
@@ -161,6 +201,8 @@ def extract_entities(text: str, dateline: str | None = None,
     extractor = current_extractor()
     if isinstance(extractor, RuleExtractor):
         return extract_with_rules(text, dateline, aliases)
+    if getattr(extractor, "reads_aliases", False):  # the built-in CheckedExtractor
+        return extractor.extract(text, dateline, aliases)
     entities = extractor.extract(text, dateline)
     if not aliases:
         return entities

@@ -202,10 +202,11 @@ class OpenSearchIndex:
     def update(self, paths: Iterable[str | os.PathLike] | None = None,
                progress: Callable[[int, int], None] | None = None, wait: float | None = 0.0,
                on_wait: Callable[[], None] | None = None, extract_entities: bool = True,
-               workers: int | None = None, fields: Mapping[str, str] | None = None) -> IndexReport:
+               workers: int | None = None, fields: Mapping[str, str] | None = None,
+               extractor: str | None = None) -> IndexReport:
         """Bring this origin's articles in line with the files below `paths`;
-        `fields` as SearchIndex.update (kept per origin for the next runs)."""
-        return self._update(self.name, paths, progress, extract_entities, workers, fields)
+        `fields` and `extractor` as SearchIndex.update (kept per origin for the next runs)."""
+        return self._update(self.name, paths, progress, extract_entities, workers, fields, extractor)
 
     def rebuild(self, paths: Iterable[str | os.PathLike] | None = None,
                 progress: Callable[[int, int], None] | None = None, shards: int | None = None,
@@ -213,8 +214,12 @@ class OpenSearchIndex:
         """Fill a new physical index from `paths` (and the other machines' articles,
         copied), then switch the name to it: searches see the old index until then.
         Shards and replicas: as given, else as the old index has them."""
+        from ..analysis.entities import check_extractor, chosen_extractor
+
         with self._errors():
             old = self._physical()
+            used = self._meta().get("extractor", {}).get(self.origin) if old else None
+            check_extractor(chosen_extractor(options.get("extractor"), used))  # before a new index exists
             settings = self.client.indices.get_settings(index=self.name) if old else {}
             index = next(iter(settings.values()), {}).get("settings", {}).get("index", {})
             new = self._new_physical(shards or int(index.get("number_of_shards", 1)),
@@ -227,7 +232,7 @@ class OpenSearchIndex:
                 "aliases_sha1": {}}, new)
         paths = list(paths) if paths is not None else list(meta.get("roots", {}).get(self.origin, []))
         report = self._update(new, paths, progress, options.get("extract_entities", True),
-                              options.get("workers"), options.get("fields"))
+                              options.get("workers"), options.get("fields"), options.get("extractor"))
         with self._errors():
             self._switch(new, old)
         return report
@@ -240,7 +245,8 @@ class OpenSearchIndex:
             helpers.reindex(self.client, self.name, new, query={"query": others}, chunk_size=500)
 
     def _update(self, index: str, paths, progress, extract_entities: bool, workers,
-                fields: Mapping[str, str] | None = None) -> IndexReport:
+                fields: Mapping[str, str] | None = None, extractor: str | None = None) -> IndexReport:
+        from ..analysis.entities import chosen_extractor, extractor_in_use
         from ..ingest.columns import check_fields
         from ..ingest.discover import discover
         from .merges import plan_cluster_merges
@@ -255,9 +261,11 @@ class OpenSearchIndex:
         walk = discover(paths, base=meta.get("id_base", {}).get(self.origin), fields=dict(mapping))
         aliases, digest = self._aliases(meta)
         applied = meta.get("aliases_sha1", {}).get(self.origin, "")
-        with self._errors():
+        used = meta.get("extractor", {}).get(self.origin)
+        spec = chosen_extractor(extractor, used)
+        with self._errors(), extractor_in_use(spec):
             report = sync(self.client, index, walk, self.origin, progress, extract_entities, workers,
-                          aliases or None, reextract=applied != digest)
+                          aliases or None, reextract=applied != digest or spec != (used or "rules"))
             meta = self._index_meta(index)
             roots = meta.setdefault("roots", {})
             roots[self.origin] = sorted(set(roots.get(self.origin, [])) | set(walk.roots))
@@ -265,6 +273,7 @@ class OpenSearchIndex:
             bases[self.origin] = bases.get(self.origin) or walk.base or None  # ids are relative to it
             meta.setdefault("fields", {})[self.origin] = [list(pair) for pair in mapping]
             meta.setdefault("aliases_sha1", {})[self.origin] = digest
+            meta.setdefault("extractor", {})[self.origin] = spec
             meta["name_merges"] = plan_cluster_merges(self.client, index, aliases or None).to_json()
             self._write_meta(meta, index)
         self._meta_cache = (0.0, None)
