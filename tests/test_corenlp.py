@@ -144,6 +144,16 @@ def test_a_name_not_written_out_stands_and_an_untagged_one_goes():
     assert repaired("WXQ", text, []) == []
 
 
+def test_an_acronym_defined_in_brackets_by_a_tagged_organisation_stays():
+    text = "Members of the People's Mujahedin of Iran (MEK) met the WXQ (a club)."
+    spans = SpansOf(("ORGANIZATION", "People's Mujahedin of Iran")).tag(text)
+    assert repaired("MEK", text, spans) == ["MEK"]
+    assert repaired("WXQ", text, spans) == []  # brackets, but no organisation defines it
+    text = "The ACLU (American Civil Liberties Union) sued."
+    spans = SpansOf(("ORGANIZATION", "American Civil Liberties Union")).tag(text)
+    assert repaired("ACLU", text, spans) == ["ACLU"]
+
+
 def test_span_names_are_written_as_the_rules_write_them():
     assert span_name("The  Apple Inc.", 0, 15) == "Apple Inc"
     assert span_name("WebSource Media, L.L.C.", 0, 23) == "WebSource Media, L.L.C."

@@ -146,8 +146,10 @@ def repaired(name: str, text: str, spans: list[Span]) -> list[str]:
     - running several tagged names together ("Arab Times Bishara", "British Steel, Dorman
       Long"): the organisations among them.
     A name that one mention gives as it is stands; otherwise the run-together mentions' names
-    win over the longer ones; with no tagged mention at all the name is dropped ([]). A name
-    not written out in the text (a canonical form) stands."""
+    win over the longer ones; with no tagged mention at all the name is dropped ([]), unless
+    a mention and a tagged organisation define each other in brackets ("Fédération
+    Internationale des Échecs (FIDE)"). A name not written out in the text (a canonical
+    form) stands."""
     found = mentions(name, text)
     if not found:
         return [name]
@@ -173,7 +175,7 @@ def repaired(name: str, text: str, spans: list[Span]) -> list[str]:
             continue
         return [name]
     if not tagged:
-        return []
+        return [name] if any(_defined(text, start, end, spans) for start, end in found) else []
     names = parts if parts is not None else longer
     return [n for n in dict.fromkeys(names) if _is_name(n)]
 
@@ -214,6 +216,21 @@ def _lists(name: str) -> bool:
 
 
 COMPANY_SUFFIXES = frozenset("Inc Ltd LLC Co Corp plc PLC SA AG NV LP Limited GmbH Pty".split())
+
+
+def _defined(text: str, start: int, end: int, spans: list[Span]) -> bool:
+    """Whether the mention at start:end and a tagged organisation define each other in
+    brackets: "People's Mujahedin of Iran (MEK)", "the ACLU (American Civil Liberties Union)"."""
+    if text[start - 1:start] == "(" and text[end:end + 1] == ")":
+        before = text[:start - 1].rstrip()
+        return any(label == "ORGANIZATION" and last == len(before) for label, _, last in spans)
+    after = text[end:]
+    opening = len(after) - len(after.lstrip())
+    if after[opening:opening + 1] == "(":
+        first = end + opening + 1
+        return any(label == "ORGANIZATION" and begin == first and text[last:last + 1] == ")"
+                   for label, begin, last in spans)
+    return False
 
 
 def _run_together(text: str, inside: list[Span]) -> bool:
