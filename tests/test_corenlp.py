@@ -284,3 +284,19 @@ def test_index_with_the_checked_extractor_keeps_it_and_reextracts_on_a_change(tm
 
 def org_facet(ix) -> set[str]:
     return {value.name for facet in ix.entities(top=20) if facet.kind == "org" for value in facet.values}
+
+
+@needs_tagger
+def test_a_cluster_index_keeps_its_extractor_per_origin(tmp_path, opensearch_index_url):
+    import searchkit
+
+    folder = tmp_path / "articles"
+    write_seed_article(folder, "a.txt", "2024-01-02",
+                       "LONDON: The WXQ met officials of the Bank of England and Barclays on Monday.")
+    with searchkit.SearchIndex.create(opensearch_index_url) as ix:
+        assert ix.update([folder], extractor="corenlp").added == 1
+        assert ix.update([folder]).unchanged == 1
+        checked = org_facet(ix)
+        assert ix.update([folder], extractor="rules").updated == 1
+        by_rules = org_facet(ix)
+    assert "WXQ" in by_rules and "WXQ" not in checked
