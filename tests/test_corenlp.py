@@ -73,11 +73,22 @@ def test_an_unknown_organisation_no_mention_of_which_is_tagged_is_dropped():
     assert "FBI" in found  # known: kept although the tagger marked nothing there
 
 
-def test_people_places_and_known_organisations_never_reach_the_tagger():
-    text = "ISLAMABAD: The FBI and NATO met Imran Khan in Lahore."
+def test_places_and_known_organisations_never_reach_the_tagger():
+    text = "ISLAMABAD: The FBI and NATO met in Lahore."
     tagger = SpansOf()
     assert CheckedExtractor(tagger=tagger).extract(text) == extract_with_rules(text)
     assert tagger.calls == 0
+
+
+def test_a_person_is_dropped_when_untagged_and_an_organisation_when_tagged_as_one():
+    text = "Mr Hargreaves of Glorbco said so, Imran Khan said in Lahore, and Mr Exchequer agreed."
+    people = [e.name for e in extract_with_rules(text) if e.kind == "person"]
+    assert {"Hargreaves", "Imran Khan", "Exchequer"} <= set(people)
+    tagger = SpansOf(("PERSON", "Imran Khan"), ("ORGANIZATION", "Hargreaves"), ("LOCATION", "Lahore"))
+    found = CheckedExtractor(tagger=tagger).extract(text)
+    assert [e.name for e in found if e.kind == "person"] == ["Imran Khan"]
+    assert "Hargreaves" in orgs(found)
+    assert "Lahore" in [e.name for e in found if e.kind == "place"]
 
 
 def test_an_organisation_the_alias_file_names_is_kept():

@@ -4,7 +4,9 @@
 each organisation the gazetteers and the alias file do not know against CoreNLP's tagger: it is
 dropped when the tagger marks no name on any of its mentions, takes the tagger's name when that
 holds the mention, and becomes the tagger's organisations when the mention runs several names
-together (see `repaired`). People, places and known organisations are never touched. An article whose
+together (see `repaired`). A person is dropped when no mention is tagged as a name, and
+becomes an organisation when every tagged mention is one (`person_kind`). Places and known
+organisations are never touched. An article whose
 organisations are all known never reaches the tagger. The tagger runs in a Java process of its
 own (`NerTagger`), started on first use in each process and stopped at exit; its files are
 fetched once with `searchkit fetch-corenlp` (see corenlp_files). See docs/entities.md.
@@ -218,6 +220,20 @@ def _lists(name: str) -> bool:
 COMPANY_SUFFIXES = frozenset("Inc Ltd LLC Co Corp plc PLC SA AG NV LP Limited GmbH Pty".split())
 
 
+def person_kind(name: str, text: str, spans: list[Span]) -> list[str]:
+    """What a person the rules found is once the tagger has read the text: ["person"], or
+    [] when no mention of the name is tagged as a name ("Exchequer", "Bradley Fighting
+    Vehicle"), or ["org"] when every tagged mention is an organisation ("Alcoa", "Repsol").
+    A name not written out in the text stands."""
+    found = mentions(name, text)
+    labels = {label for start, end in found for label, first, last in spans if start < last and first < end}
+    if not found:
+        return ["person"]
+    if not labels:
+        return []
+    return ["org"] if labels == {"ORGANIZATION"} else ["person"]
+
+
 def _defined(text: str, start: int, end: int, spans: list[Span]) -> bool:
     """Whether the mention at start:end and a tagged organisation define each other in
     brackets: "People's Mujahedin of Iran (MEK)", "the ACLU (American Civil Liberties Union)"."""
@@ -262,7 +278,7 @@ def _is_name(name: str) -> bool:
 
 
 class CheckedExtractor:
-    """The rule-based extractor, its unknown organisations checked by CoreNLP's tagger."""
+    """The rule-based extractor, its people and unknown organisations checked by CoreNLP's tagger."""
 
     reads_aliases = True  # extract_entities passes the alias file to extract()
 
@@ -281,20 +297,21 @@ class CheckedExtractor:
         aliases = aliases if aliases is not None else self.aliases
         entities = extract_with_rules(text, dateline, aliases)
         known = load_gazetteer().known
-        unknown = {e.name for e in entities if e.kind == "org" and known(e.name) is None
-                   and not (aliases and aliases.rule_for(e.name))}
+        unknown = {e for e in entities if e.kind in ("org", "person") and not (aliases and aliases.rule_for(e.name))
+                   and (e.kind == "person" or known(e.name) is None)}
         if not unknown:
             return entities
         spans = self.tagger.tag(text)
         out: list[Entity] = []
         seen: set[tuple[str, str]] = set()
         for entity in entities:
-            names = repaired(entity.name, text, spans) if entity.name in unknown else [entity.name]
-            for name in names:
-                hit = known(name)
-                kind = entity.kind
-                if hit is not None and entity.name in unknown:
-                    name, kind = hit
+            if entity not in unknown:
+                found = [(entity.name, entity.kind)]
+            elif entity.kind == "person":
+                found = [(entity.name, kind) for kind in person_kind(entity.name, text, spans)]
+            else:
+                found = [known(name) or (name, "org") for name in repaired(entity.name, text, spans)]
+            for name, kind in found:
                 key = (normalise_key(name), kind)
                 if key not in seen:
                     seen.add(key)
