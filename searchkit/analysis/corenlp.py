@@ -4,9 +4,9 @@
 each organisation the gazetteers and the alias file do not know against CoreNLP's tagger: it is
 dropped when the tagger marks no name on any of its mentions, takes the tagger's name when that
 holds the mention, and becomes the tagger's organisations when the mention runs several names
-together (see `repaired`). A person is dropped when no mention is tagged as a name, and
-becomes an organisation when every tagged mention is one (`person_kind`). Places and known
-organisations are never touched. An article whose
+together (see `repaired`). A person is dropped when no mention is tagged as a name or every
+tagged mention is an organisation (`person_confirmed`). Places and known organisations are
+never touched. An article whose
 organisations are all known never reaches the tagger. The tagger runs in a Java process of its
 own (`NerTagger`), started on first use in each process and stopped at exit; its files are
 fetched once with `searchkit fetch-corenlp` (see corenlp_files). See docs/entities.md.
@@ -220,18 +220,17 @@ def _lists(name: str) -> bool:
 COMPANY_SUFFIXES = frozenset("Inc Ltd LLC Co Corp plc PLC SA AG NV LP Limited GmbH Pty".split())
 
 
-def person_kind(name: str, text: str, spans: list[Span]) -> list[str]:
-    """What a person the rules found is once the tagger has read the text: ["person"], or
-    [] when no mention of the name is tagged as a name ("Exchequer", "Bradley Fighting
-    Vehicle"), or ["org"] when every tagged mention is an organisation ("Alcoa", "Repsol").
-    A name not written out in the text stands."""
+def person_confirmed(name: str, text: str, spans: list[Span]) -> bool:
+    """Whether a person the rules found stands once the tagger has read the text: not when no
+    mention of the name is tagged as a name ("Exchequer", "Bradley Fighting Vehicle"), nor when
+    every tagged mention is an organisation ("Al Jazeera", "Ryanair"; it is not made one: such
+    names are often a longer organisation's fragment, "Globe", "Council"). A name not written
+    out in the text stands."""
     found = mentions(name, text)
-    labels = {label for start, end in found for label, first, last in spans if start < last and first < end}
     if not found:
-        return ["person"]
-    if not labels:
-        return []
-    return ["org"] if labels == {"ORGANIZATION"} else ["person"]
+        return True
+    labels = {label for start, end in found for label, first, last in spans if start < last and first < end}
+    return bool(labels) and labels != {"ORGANIZATION"}
 
 
 def _defined(text: str, start: int, end: int, spans: list[Span]) -> bool:
@@ -308,7 +307,7 @@ class CheckedExtractor:
             if entity not in unknown:
                 found = [(entity.name, entity.kind)]
             elif entity.kind == "person":
-                found = [(entity.name, kind) for kind in person_kind(entity.name, text, spans)]
+                found = [(entity.name, "person")] if person_confirmed(entity.name, text, spans) else []
             else:
                 found = [known(name) or (name, "org") for name in repaired(entity.name, text, spans)]
             for name, kind in found:
