@@ -361,9 +361,11 @@ class SearchIndex:
         return self._read(query_timeline, self._query(query, syntax), interval=interval, syntax=syntax, normalise=normalise)
 
     def stats(self, top: int = 10) -> IndexStats:
+        from .index.store import read_meta
         from .search.searcher import index_stats
 
-        return self._read(index_stats, self.path, top=top, aliases=self._aliases()[0])
+        stats = self._read(index_stats, self.path, top=top, aliases=self._aliases()[0])
+        return replace(stats, extractor=read_meta(self.path).get("extractor") or "rules")
 
 
 def _operator(operator: str | None) -> dict:

@@ -209,3 +209,4 @@ class IndexStats:
     undated: int
     top_entities: tuple[Facet, ...] = field(default_factory=tuple)
     size_bytes: int = 0
+    extractor: str = "rules"  # the entity extractor the index was built with (docs/entities.md)

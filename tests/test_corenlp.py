@@ -250,6 +250,20 @@ def test_the_tagger_gives_offsets_in_the_text_it_was_given():
         tagger.close()
 
 
+@needs_tagger
+def test_switching_away_from_the_checked_extractor_stops_its_java_process(monkeypatch):
+    from searchkit.analysis import entities
+
+    monkeypatch.setenv("SEARCHKIT_EXTRACTOR", "corenlp")
+    checked = entities.current_extractor()
+    checked.check()
+    process = checked.tagger._process
+    assert process is not None and process.poll() is None
+    monkeypatch.setenv("SEARCHKIT_EXTRACTOR", "rules")
+    entities.current_extractor()
+    assert process.wait(timeout=30) == 0
+
+
 def _tag_in_child(queue, tagger, text):
     queue.put(tagger.tag(text))
 
@@ -285,6 +299,7 @@ def test_index_with_the_checked_extractor_keeps_it_and_reextracts_on_a_change(tm
         assert first.added == 1
         again = ix.update([folder])
         assert again.unchanged == 1  # the stored extractor: nothing to do
+        assert ix.stats().extractor == "corenlp"
         checked = org_facet(ix)
         ruled = ix.update([folder], extractor="rules")
         assert ruled.updated == 1  # another extractor: the entities extracted again
@@ -307,6 +322,7 @@ def test_a_cluster_index_keeps_its_extractor_per_origin(tmp_path, opensearch_ind
     with searchkit.SearchIndex.create(opensearch_index_url) as ix:
         assert ix.update([folder], extractor="corenlp").added == 1
         assert ix.update([folder]).unchanged == 1
+        assert ix.stats().extractor == "corenlp"
         checked = org_facet(ix)
         assert ix.update([folder], extractor="rules").updated == 1
         by_rules = org_facet(ix)

@@ -45,6 +45,7 @@ class NerTagger:
         self._owner = 0  # the pid that started the process: a forked child starts its own
         self._errors: deque[str] = deque(maxlen=20)
         self._lock = threading.Lock()
+        self._at_exit = False
 
     def tag(self, text: str) -> list[Span]:
         """The names the model finds in `text`, with their offsets in it."""
@@ -89,7 +90,9 @@ class NerTagger:
             process.wait()
             raise CoreNLPError(f"CoreNLP's tagger did not start: {self._stderr_tail()}")
         self._process, self._owner = process, os.getpid()
-        atexit.register(self.close)
+        if not self._at_exit:
+            atexit.register(self.close)
+            self._at_exit = True
         return process
 
     def _drain(self, process: subprocess.Popen) -> None:
@@ -288,6 +291,10 @@ class CheckedExtractor:
     def check(self) -> None:
         """Raise CoreNLPError now, before any article, when the tagger cannot run."""
         self.tagger.tag("")
+
+    def close(self) -> None:
+        """Stop the tagger's Java process (a later extract starts it again)."""
+        self.tagger.close()
 
     def extract(self, text: str, dateline: str | None = None,
                 aliases: Aliases | None = None) -> list[Entity]:

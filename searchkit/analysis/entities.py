@@ -151,7 +151,10 @@ def current_extractor() -> EntityExtractor:
     global _current
     spec = os.environ.get(ENV_EXTRACTOR, "")
     if _current is None or _current[0] != spec:
-        _current = (spec, load_extractor(spec))
+        before, _current = _current, (spec, load_extractor(spec))
+        close = getattr(before[1], "close", None) if before else None
+        if close is not None:
+            close()  # the one it replaces lets go of what it holds (CoreNLP's Java process)
     return _current[1]
 
 

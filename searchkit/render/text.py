@@ -152,6 +152,7 @@ def format_stats(stats: IndexStats, color: bool = False) -> str:
         f"articles: {stats.articles} ({stats.undated} undated)",
         f"dates:    {span}",
         f"size:     {stats.size_bytes / 2**20:.1f} MB",
+        f"entities: {stats.extractor} extractor",
         "",
         format_facets(stats.top_entities, color=color),
     ]
