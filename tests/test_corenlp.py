@@ -19,7 +19,8 @@ import pytest
 from conftest import write_seed_article
 
 from searchkit.analysis.aliases import parse_aliases
-from searchkit.analysis.corenlp import CheckedExtractor, NerTagger, repaired, span_name
+from searchkit.analysis.corenlp import CheckedExtractor, NerTagger
+from searchkit.analysis.corenlp_spans import repaired, span_name
 from searchkit.analysis.corenlp_files import (MODEL, MODEL_IN_JAR, VERSION, CoreNLPError,
                                               corenlp_files, fetch_corenlp)
 from searchkit.analysis.entities import extract_with_rules, load_extractor
