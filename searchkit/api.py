@@ -12,7 +12,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import replace
 from pathlib import Path
 
@@ -217,7 +217,7 @@ class SearchIndex:
             spec = chosen_extractor(extractor, meta.get("extractor"))
             reextract = meta.get("aliases_sha1", "") != digest or spec != meta.get("extractor", "rules")
             self._ix = self._ix.refresh()
-            with extractor_in_use(spec):
+            with extractor_in_use(spec) if extract_entities else nullcontext():
                 report = update_index(self._ix, walk, progress,
                                       extract_entities=extract_entities, workers=workers,
                                       aliases=aliases or None, reextract=reextract)

@@ -122,8 +122,9 @@ def finalise(found: Found, aliases: Aliases | None) -> list[Entity]:
 
 def load_extractor(spec: str | None = None, aliases: Aliases | None = None) -> EntityExtractor:
     """The extractor named by `spec` ("package.module:Name", or "rules" or "corenlp" for the
-    built-in ones), else by SEARCHKIT_EXTRACTOR, else the rule-based one. `Name` may be a class (called with no arguments),
-    a factory function, or an object with an `extract` method."""
+    built-in ones), else by SEARCHKIT_EXTRACTOR, else the rule-based one. `Name` may be a
+    class (called with no arguments), a factory function, or an object with an `extract`
+    method."""
     spec = spec if spec is not None else os.environ.get(ENV_EXTRACTOR, "")
     if not spec.strip() or spec.strip() == "rules":
         return RuleExtractor(aliases)
@@ -172,8 +173,13 @@ def check_extractor(spec: str | None = None) -> None:
     loaded or, through its own `check()`, cannot run."""
     extractor = current_extractor() if spec is None else load_extractor(spec)
     check = getattr(extractor, "check", None)
-    if check is not None:
-        check()
+    try:
+        if check is not None:
+            check()
+    finally:
+        close = getattr(extractor, "close", None)
+        if spec is not None and close is not None:
+            close()  # loaded only to be checked: what it started stops
 
 
 @contextlib.contextmanager

@@ -17,6 +17,7 @@ import os
 import socket
 import time
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import nullcontext
 
 from ..errors import ArticleNotFound, SchemaMismatch, SearchkitError
 from ..models import Facet, FullArticle, IndexReport, IndexStats, Results, TimelineBucket
@@ -263,7 +264,7 @@ class OpenSearchIndex:
         applied = meta.get("aliases_sha1", {}).get(self.origin, "")
         used = meta.get("extractor", {}).get(self.origin)
         spec = chosen_extractor(extractor, used)
-        with self._errors(), extractor_in_use(spec):
+        with self._errors(), extractor_in_use(spec) if extract_entities else nullcontext():
             report = sync(self.client, index, walk, self.origin, progress, extract_entities, workers,
                           aliases or None, reextract=applied != digest or spec != (used or "rules"))
             meta = self._index_meta(index)
