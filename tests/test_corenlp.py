@@ -112,7 +112,8 @@ def test_a_longer_name_that_only_adds_an_owner_title_or_list_is_not_taken():
     cases = [("Tsvangirai's Movement for Democratic Change", "Movement for Democratic Change"),
              ("President of Group Support Services", "Group Support Services"),
              ("Foreign Ministry Spokesman Hamid", "Foreign Ministry"),
-             ("Communist Party of Jordan, Party of Democratic Socialism", "Party of Democratic Socialism")]
+             ("Communist Party of Jordan, Party of Democratic Socialism", "Party of Democratic Socialism"),
+             ("CBS’s Face the Nation", "CBS")]
     for longer, name in cases:
         text = f"It was {longer} again."
         assert repaired(name, text, SpansOf(("ORGANIZATION", longer)).tag(text)) == [name], longer
@@ -267,6 +268,18 @@ def test_switching_away_from_the_checked_extractor_stops_its_java_process(monkey
 
 def _tag_in_child(queue, tagger, text):
     queue.put(tagger.tag(text))
+
+
+@needs_tagger
+def test_curly_quotes_are_read_as_straight_ones():
+    tagger = NerTagger()
+    try:
+        for quote in ("'", "’"):
+            text = f"Russian Security Council{quote}s deputy chairman Dmitry Medvedev said so."
+            organisations = [text[s:e] for label, s, e in tagger.tag(text) if label == "ORGANIZATION"]
+            assert organisations == ["Russian Security Council"], quote
+    finally:
+        tagger.close()
 
 
 @needs_tagger

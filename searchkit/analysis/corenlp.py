@@ -32,6 +32,9 @@ from .gazetteer import load_gazetteer, normalise_key
 BRIDGE = Path(__file__).with_name("java") / "SearchkitNer.java"
 ENV_HEAP = "SEARCHKIT_CORENLP_HEAP"
 LINE_BREAKS = re.compile(r"[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")  # one document = one line
+# The model learnt from straight quotes: "Council’s" is read as no name, "Council's" as one.
+# Each is one code point for one, so the offsets stay the text's.
+STRAIGHT_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 
 class NerTagger:
     """CoreNLP's CRF tagger in a Java process of its own, one document at a time."""
@@ -47,7 +50,7 @@ class NerTagger:
 
     def tag(self, text: str) -> list[Span]:
         """The names the model finds in `text`, with their offsets in it."""
-        line = LINE_BREAKS.sub(" ", text)  # same length: the offsets stay the text's
+        line = LINE_BREAKS.sub(" ", text).translate(STRAIGHT_QUOTES)  # same length: the text's offsets
         with self._lock:
             process = self._running()
             try:

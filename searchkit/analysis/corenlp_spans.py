@@ -73,11 +73,14 @@ def _adds_owner_or_title(before: str, after: str) -> bool:
     """Whether the words a longer name adds are an owner or a person's title, not the
     organisation's own: an owner or any title before it ("Buffalo 's Planning Board",
     "President of Group Support Services"), a title right after it ("Foreign Ministry
-    Spokesman Hamid"; "Department of Justice" is the department's own)."""
+    Spokesman Hamid"; "Department of Justice" is the department's own), or the name's own
+    possessive ("CBS’s Face the Nation": a programme of CBS; a plural's, "Fire Brigade
+    Employees' Union", belongs to the name)."""
     titles = load_gazetteer().words["titles"]
     following = after.split()[:1]
     return (_owner(before) or any(word.strip(".,") in titles for word in before.split())
-            or any(word.strip(".,") in titles for word in following))
+            or any(word.strip(".,") in titles for word in following)
+            or bool(re.match(r" ?['’]s\s", after)))  # "CBS’s Face the Nation"; not "Employees' Union"
 
 
 def _owner(before: str) -> bool:
