@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from .entity_rules import strip_possessive
 from .gazetteer import load_gazetteer
 
 Span = tuple[str, int, int]
@@ -64,7 +65,6 @@ def repaired(name: str, text: str, spans: list[Span]) -> list[str]:
     return [n for n in dict.fromkeys(names) if _is_name(n)]
 
 
-POSSESSIVE = re.compile(r"(\S+?) ?['’](s?)(?=\s)")  # "Tsvangirai's", "Kingdom 's", "Times'"
 ODD = re.compile(r"[()\[\]{}|*=<>;:\n]")  # markup, not a name
 CONNECTORS = frozenset("and & of the for de du des la le und in on at".split())
 
@@ -84,15 +84,12 @@ def _adds_owner_or_title(before: str, after: str) -> bool:
 
 
 def _owner(before: str) -> bool:
-    """Whether the words before a name end in an owner's possessive: "Tsvangirai's", not one
-    that names use ("Children's", "St. Luke's")."""
-    inside = load_gazetteer().words["name_possessives"]
-    for match in POSSESSIVE.finditer(before):
-        word = match.group(1) + "'" + match.group(2)
-        preceding = before[:match.start()].split()[-1:]
-        if word not in inside and word.replace("'", "’") not in inside and preceding not in (["St."], ["St"]):
-            return True
-    return False
+    """Whether the words before a name hold an owner's possessive: "Tsvangirai's", "Kingdom
+    's", not one that names use ("Children's", "St. Luke's")."""
+    keep = load_gazetteer().words["name_possessives"]
+    words = re.sub(r" (['’]s?)(?=\s)", r"\1", before).split()
+    return any(strip_possessive(word, keep)[1] and words[at - 1:at] not in (["St."], ["St"])
+               for at, word in enumerate(words))
 
 
 def _lists(name: str) -> bool:

@@ -168,35 +168,30 @@ def chosen_extractor(given: str | None = None, stored: str | None = None) -> str
     return "rules"
 
 
-def check_extractor(spec: str | None = None) -> None:
-    """Raise now when the extractor `spec` names (default: SEARCHKIT_EXTRACTOR's) cannot be
-    loaded or, through its own `check()`, cannot run."""
-    extractor = current_extractor() if spec is None else load_extractor(spec)
-    check = getattr(extractor, "check", None)
-    try:
-        if check is not None:
-            check()
-    finally:
-        close = getattr(extractor, "close", None)
-        if spec is not None and close is not None:
-            close()  # loaded only to be checked: what it started stops
-
-
 @contextlib.contextmanager
 def extractor_in_use(spec: str):
     """SEARCHKIT_EXTRACTOR set to `spec` while the block runs (worker processes inherit it),
     after the extractor was loaded and, when it has a `check()`, checked: an extractor that
-    cannot run fails once, here, not once per file."""
+    cannot run fails once, here, not once per file. The loaded extractor stays the current
+    one, so a later block with the same spec checks it again at no cost."""
     before = os.environ.get(ENV_EXTRACTOR)
     os.environ[ENV_EXTRACTOR] = spec
     try:
-        check_extractor()
+        check = getattr(current_extractor(), "check", None)
+        if check is not None:
+            check()
         yield
     finally:
         if before is None:
             os.environ.pop(ENV_EXTRACTOR, None)
         else:
             os.environ[ENV_EXTRACTOR] = before
+
+
+def check_extractor(spec: str) -> None:
+    """Raise now when the extractor `spec` names cannot be loaded or cannot run."""
+    with extractor_in_use(spec):
+        pass
 
 
 def extract_entities(text: str, dateline: str | None = None,

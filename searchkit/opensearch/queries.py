@@ -393,4 +393,4 @@ def stats(ix, top: int) -> IndexStats:
     return IndexStats(path=ix.path, articles=found["hits"]["total"]["value"], first_date=day("first"),
                       last_date=day("last"), undated=answer["undated"]["doc_count"],
                       top_entities=_facets(ix, None, answer, top, merges), size_bytes=store["size_in_bytes"],
-                      extractor=ix._meta().get("extractor", {}).get(ix.origin) or "rules")
+                      extractor=ix._recent_meta().get("extractor", {}).get(ix.origin) or "rules")
