@@ -158,7 +158,7 @@ class CheckedExtractor:
         from .entities import extract_with_rules
 
         aliases = aliases if aliases is not None else self.aliases
-        entities = extract_with_rules(text, dateline, aliases)
+        entities = extract_with_rules(text, dateline, aliases, check_orgs=False)  # the tagger checks them
         known = load_gazetteer().known
         unknown = {e for e in entities if e.kind in ("org", "person") and not (aliases and aliases.rule_for(e.name))
                    and (e.kind == "person" or known(e.name) is None)}

@@ -21,6 +21,7 @@ from .aliases import Aliases
 from .datelines import parse_dateline
 from .entity_rules import CANDIDATE, PENDING, PENDING_INITIAL, Classifier, Found
 from .gazetteer import load_gazetteer, normalise_key
+from .org_check import drop_unlikely_orgs
 
 ENV_EXTRACTOR = "SEARCHKIT_EXTRACTOR"
 
@@ -50,9 +51,11 @@ class RuleExtractor:
         return extract_with_rules(text, dateline, self.aliases)
 
 
-def extract_with_rules(text: str, dateline: str | None = None,
-                       aliases: Aliases | None = None) -> list[Entity]:
-    """The rule-based extraction itself. Without a dateline, one opening the text is used."""
+def extract_with_rules(text: str, dateline: str | None = None, aliases: Aliases | None = None,
+                       check_orgs: bool = True) -> list[Entity]:
+    """The rule-based extraction itself. Without a dateline, one opening the text is used.
+    Unknown organisations are checked by the learnt model (org_check) unless `check_orgs`
+    is False."""
     gaz = load_gazetteer()
     found: Found = []
     if dateline is None and text[:1].isupper():
@@ -68,7 +71,8 @@ def extract_with_rules(text: str, dateline: str | None = None,
     classifier = Classifier(gaz, text, aliases)
     for match in CANDIDATE.finditer(text):
         found.extend(classifier.candidate(match))
-    return finalise(found, aliases)
+    entities = finalise(found, aliases)
+    return drop_unlikely_orgs(entities, text, aliases, lower_words=classifier.lower_words) if check_orgs else entities
 
 
 def surnames(found: Found) -> dict[str, str]:
