@@ -1,6 +1,7 @@
 """Hand-judged entity precision on Wikinews: draw a sample, show contexts, score judgments.
 
     python benchmarks/entities_judge.py draw --kind org --seed 15 > sample.tsv
+    python benchmarks/entities_judge.py draw --kind org --seed 15015 --size 150 --unjudged
     python benchmarks/entities_judge.py score benchmarks/judgments/org-seed15.tsv
     python benchmarks/entities_judge.py recheck benchmarks/judgments/org-seed3.tsv
     python benchmarks/entities_judge.py pool after.json        # every article's pairs, this code
@@ -42,6 +43,7 @@ from searchkit.analysis.entities import extract_entities  # noqa: E402
 
 KINDS = ("person", "org", "place")
 VERDICTS = ("✓", "~", "✗")
+JUDGMENTS = ROOT / "benchmarks" / "judgments"
 GONE = "gone"  # a recheck's verdict for a pair the current extractor no longer gives
 
 
@@ -63,10 +65,14 @@ def contexts(body: str, name: str, width: int = 70, most: int = 2) -> list[str]:
     return [" ".join(body[max(0, at - width): at + size + width].split()) for at in found] or ["(not in text)"]
 
 
-def draw(kind: str, seed: int, size: int) -> None:
+def draw(kind: str, seed: int, size: int, unjudged: bool = False) -> None:
     pool = [(entity.name, article, body) for article, (body, entities) in extracted().items()
             for entity in entities if entity.kind == kind]
-    print(f"# {kind}: {size} of {len(pool)} article-entity pairs, seed {seed}")
+    if unjudged:  # pairs no earlier sample judged (the learnt organisation check was trained on them)
+        judged = {(row[2], row[1]) for path in JUDGMENTS.glob(f"{kind}-*.tsv") for row in read_judged(path)}
+        pool = [(name, article, body) for name, article, body in pool if (article, name) not in judged]
+    print(f"# {kind}: {size} of {len(pool)} article-entity pairs{' never judged before' if unjudged else ''}, "
+          f"seed {seed}")
     print("#\tname\tarticle\tverdict\twhy\tcontext")
     for number, (name, article, body) in enumerate(random.Random(seed).sample(pool, min(size, len(pool))), 1):
         print(f"{number}\t{name}\t{article}\t\t\t" + " ‖ ".join(contexts(body, name)))
@@ -138,9 +144,11 @@ def main() -> int:
     parser.add_argument("--kind", choices=KINDS, default="org")
     parser.add_argument("--seed", type=int, default=15)
     parser.add_argument("--size", type=int, default=100)
+    parser.add_argument("--unjudged", action="store_true",
+                        help="draw: only pairs that no file in benchmarks/judgments has judged")
     args = parser.parse_args()
     if args.action == "draw":
-        draw(args.kind, args.seed, args.size)
+        draw(args.kind, args.seed, args.size, args.unjudged)
     elif args.file is None:
         parser.error(f"{args.action} needs a file")
     elif args.action == "pool":
