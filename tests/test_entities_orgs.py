@@ -211,3 +211,9 @@ def test_an_acronym_that_stands_for_an_organisation_still_is_one():
     text = ("The Vancouver Organizing Committee for the 2010 Olympic and Paralympic Winter Games (VANOC) "
             "announced a clock. The Organization of Petroleum Exporting Countries (OPEC) met.")
     assert {"VANOC", "OPEC"} <= set(orgs(text))
+
+
+def test_a_verb_in_capitals_for_emphasis_is_no_organisation():
+    emphatic = "We believe the government IS the problem, and he IS one of the good guys."
+    assert "Islamic State" not in orgs(emphatic)
+    assert "Islamic State" in orgs("IS fighters took the town, and IS claimed the attack.")

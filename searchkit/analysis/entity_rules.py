@@ -46,6 +46,7 @@ PARTICLES = frozenset(
 )
 NAME_PARTICLES = frozenset("de la du del della da do dos van der den von al el bin ibn bint y".split())
 ATTRIBUTIVE = ("-based", "-controlled", "-led", "-owned", "-backed", "-born", "-run")
+EMPHASIS_FOLLOWERS = frozenset("a an the one not no".split())  # after a capitalised verb, in lower case
 SENTENCE_END = frozenset('.!?:;"“”‘\'(—–-\n')
 
 Found = list[tuple[str, str]]  # (name, kind) in order
@@ -183,6 +184,8 @@ class Classifier:
         if not words or (after >= 0 and len(words) == 1 and self.text[after:after + 1] == "$"):
             return []  # "US$", "AU$": a currency
         name = " ".join(words)
+        if len(words) == 1 and self.emphatic(name, after):
+            return []  # "the government IS the problem": the verb in capitals, not Islamic State
         known = self.known(name)
         if known is not None:
             return known
@@ -246,6 +249,15 @@ class Classifier:
         if self.has_cue(before, after) and not initial:
             return [(word, "person")]
         return [(word, PENDING_INITIAL if initial else PENDING)]
+
+    def emphatic(self, word: str, after: int) -> bool:
+        """A function word written in capitals for emphasis ("he IS one of the good guys",
+        "Ford IS an inveterate braggart"): the capitals are a word the text also uses in lower
+        case as English, and an article, "one" or "not" follows in lower case."""
+        if after < 0 or not word.isupper() or word.lower() not in STOP_WORDS:
+            return False
+        following = NEXT_WORD.match(self.text, after, after + 24)
+        return following is not None and following[1] in EMPHASIS_FOLLOWERS
 
     def is_fragment(self, word: str, after: int) -> bool:
         """An acronym that is no organisation on its own: a company or club suffix (FC, AG),
