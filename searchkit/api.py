@@ -192,12 +192,13 @@ class SearchIndex:
         `extractor` names the entity extractor ("rules", "corenlp" or
         "package.module:Name"; see docs/entities.md); without it SEARCHKIT_EXTRACTOR's, else
         the one the index was built with, else the rules. The index keeps it; when it
-        changes, every article's entities are extracted again.
+        changes, or the extraction itself (a new searchkit's rules or data: see
+        extraction_version), every article's entities are extracted again.
 
         Only one process writes at a time: while another does, wait up to `wait`
         seconds (None: as long as it takes; on_wait is called once when the wait
         starts), then raise IndexLocked."""
-        from .analysis.entities import chosen_extractor, extractor_in_use
+        from .analysis.entities import chosen_extractor, extraction_version, extractor_in_use
         from .index.locking import writing
         from .index.store import read_meta, write_meta
         from .index.writer import update_index
@@ -215,7 +216,9 @@ class SearchIndex:
             walk = discover(paths, base=meta.get("id_base"), fields=dict(mapping))
             aliases, digest = self._aliases()
             spec = chosen_extractor(extractor, meta.get("extractor"))
-            reextract = meta.get("aliases_sha1", "") != digest or spec != meta.get("extractor", "rules")
+            version = extraction_version(spec)
+            reextract = meta.get("aliases_sha1", "") != digest or spec != meta.get("extractor", "rules") or (
+                extract_entities and meta.get("extraction") != version)
             self._ix = self._ix.refresh()
             with extractor_in_use(spec) if extract_entities else nullcontext():
                 report = update_index(self._ix, walk, progress,
@@ -228,6 +231,8 @@ class SearchIndex:
             meta["fields"] = [list(pair) for pair in mapping]
             meta["aliases_sha1"] = digest
             meta["extractor"] = spec
+            if extract_entities:
+                meta["extraction"] = version
             write_meta(self.path, meta)
         return report
 

@@ -11,8 +11,11 @@ See docs/entities.md.
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
 import importlib
 import os
+from importlib import resources
 from typing import Protocol, runtime_checkable
 
 from ..errors import SearchkitError
@@ -20,10 +23,11 @@ from ..models import ENTITY_KINDS, Entity
 from .aliases import Aliases
 from .datelines import parse_dateline
 from .entity_rules import CANDIDATE, PENDING, PENDING_INITIAL, Classifier, Found
-from .gazetteer import load_gazetteer, normalise_key
+from .gazetteer import DATA_PACKAGE, load_gazetteer, normalise_key
 from .org_check import drop_unlikely_orgs
 
 ENV_EXTRACTOR = "SEARCHKIT_EXTRACTOR"
+RULES_VERSION = 2  # raise it when a change of the built-in rules' code changes what they find
 
 
 class ExtractorError(SearchkitError):
@@ -170,6 +174,24 @@ def chosen_extractor(given: str | None = None, stored: str | None = None) -> str
         if spec and spec.strip():
             return spec.strip()
     return "rules"
+
+
+def extraction_version(spec: str) -> str:
+    """What an index records of how its entities were found, so that an update after a change
+    extracts every article again: an outside extractor's spec as it is; for the built-in ones
+    ("rules", "corenlp"), the spec with a digest of RULES_VERSION and the shipped data
+    (gazetteers, word lists, the organisation check's weights)."""
+    spec = spec.strip() or "rules"
+    return f"{spec}:{_builtin_digest()}" if spec in ("rules", "corenlp") else spec
+
+
+@functools.lru_cache(maxsize=1)
+def _builtin_digest() -> str:
+    digest = hashlib.sha1(str(RULES_VERSION).encode())
+    for entry in sorted(resources.files(DATA_PACKAGE).iterdir(), key=lambda e: e.name):
+        if entry.name.endswith((".txt", ".json")):
+            digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 @contextlib.contextmanager

@@ -247,7 +247,7 @@ class OpenSearchIndex:
 
     def _update(self, index: str, paths, progress, extract_entities: bool, workers,
                 fields: Mapping[str, str] | None = None, extractor: str | None = None) -> IndexReport:
-        from ..analysis.entities import chosen_extractor, extractor_in_use
+        from ..analysis.entities import chosen_extractor, extraction_version, extractor_in_use
         from ..ingest.columns import check_fields
         from ..ingest.discover import discover
         from .merges import plan_cluster_merges
@@ -264,9 +264,11 @@ class OpenSearchIndex:
         applied = meta.get("aliases_sha1", {}).get(self.origin, "")
         used = meta.get("extractor", {}).get(self.origin)
         spec = chosen_extractor(extractor, used)
+        version = extraction_version(spec)
+        stale = extract_entities and meta.get("extraction", {}).get(self.origin) != version
         with self._errors(), extractor_in_use(spec) if extract_entities else nullcontext():
             report = sync(self.client, index, walk, self.origin, progress, extract_entities, workers,
-                          aliases or None, reextract=applied != digest or spec != (used or "rules"))
+                          aliases or None, reextract=applied != digest or spec != (used or "rules") or stale)
             meta = self._index_meta(index)
             roots = meta.setdefault("roots", {})
             roots[self.origin] = sorted(set(roots.get(self.origin, [])) | set(walk.roots))
@@ -275,6 +277,8 @@ class OpenSearchIndex:
             meta.setdefault("fields", {})[self.origin] = [list(pair) for pair in mapping]
             meta.setdefault("aliases_sha1", {})[self.origin] = digest
             meta.setdefault("extractor", {})[self.origin] = spec
+            if extract_entities:
+                meta.setdefault("extraction", {})[self.origin] = version
             meta["name_merges"] = plan_cluster_merges(self.client, index, aliases or None).to_json()
             self._write_meta(meta, index)
         self._meta_cache = (0.0, None)
