@@ -188,3 +188,27 @@ def test_a_file_that_grows_into_record_mode_is_not_indexed_twice(tmp_path, monke
     _write_jsonl(data, _jsonl_rows(22))
     ix.update([str(data)], workers=0)
     assert len(_articles(ix)) == 22
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_a_changed_alias_file_reindexes_every_record_and_loses_none(tmp_path, record_mode, monkeypatch,
+                                                                    workers):
+    """With commits between jobs, the articles indexed again carry their old markers: they
+    must not be taken for the file's stale articles at its end (all were lost before)."""
+    from searchkit.index import writer
+
+    monkeypatch.setattr(writer, "BATCH_ARTICLES", 5)
+    dump = tmp_path / "dump.jsonl"
+    _write_jsonl(dump, _jsonl_rows(40))
+    ix, _ = _index(tmp_path, "ix", [dump], workers=workers)
+    with ix:
+        before = _articles(ix)
+        aliases = tmp_path / "aliases.txt"
+        aliases.write_text("place: Londinium = London\n", encoding="utf-8")
+        ix.set_aliases(aliases)
+        report = ix.update([str(dump)], workers=workers)
+        after = _articles(ix)
+        assert (report.added, report.updated, report.removed) == (0, 40, 0)
+        assert ix.stats().articles == 40
+    assert after.keys() == before.keys() and len(before) == 40
+    assert {places for *_, places, _, _ in after.values()} == {("Londinium",)}

@@ -109,14 +109,16 @@ class RecordJob:
 class RecordFileEnd:
     """What this process found reading one file in record mode, once it has read it all:
     how many jobs it made, the markers to delete ("" stands for articles indexed before
-    record mode, which carry none), the ids and number of the articles under them, and
-    the counts and failures of the reading itself."""
+    record mode, which carry none), the ids and number of the articles under them, the ids
+    of the articles indexed again as they were (their entities extracted again), and the
+    counts and failures of the reading itself."""
 
     path: str
     jobs: int = 0
     stale: frozenset[str] = frozenset()
     stale_ids: frozenset[str] = frozenset()
     stale_count: int = 0
+    again_ids: frozenset[str] = frozenset()
     unchanged: int = 0
     failures: list[Failure] = field(default_factory=list)
 
@@ -185,6 +187,7 @@ def _plan(source: Source, indexed: IndexedRecords | None, reextract: bool, syncs
         end.stale = frozenset(stale)
         end.stale_ids = indexed.ids(stale)
         end.stale_count = indexed.count(stale)
+    end.again_ids = indexed.ids(matcher.again)
     yield end
 
 
@@ -222,14 +225,21 @@ class _Matcher:
             if key and not is_positional_id:
                 self.movable.setdefault(key.partition(":")[0], []).append(key)
         self.used: set[str] = set()
+        self.again: set[str] = set()  # used markers whose records are indexed again (reextract)
         self.seen = 0
 
     def unchanged(self, record: RawRecord) -> bool:
-        """Whether the record is indexed as it is (its marker is then used up)."""
+        """Whether the record is indexed as it is (its marker is then used up). When the
+        entities are extracted again, no record is: one indexed as it is still uses up its
+        marker (it is no stale article to delete at the end), and the article under the marker
+        is replaced when the record is written again (delete_replaced)."""
         self.seen += 1
-        if self.reextract:
-            return False
         key = record_key(self.digest, record)
+        if self.reextract:
+            if key in self.old and key not in self.used:
+                self.used.add(key)
+                self.again.add(key)
+            return False
         if key in self.old and key not in self.used:
             self.used.add(key)
             return True
@@ -267,7 +277,8 @@ def prepare_records(job: RecordJob, extract_entities: bool = True, aliases=None)
 def delete_replaced(writer, path: str, ids, matcher: _Matcher) -> int:
     """Delete the articles indexed before from `path` that the articles `ids`, just
     written, replace: same id, a marker of the index's snapshot not matched as
-    unchanged. Called in the commit that holds the new articles, so that no committed
+    unchanged (or matched, and indexed again: reextract). Called in the commit that holds
+    the new articles (which this writer's searcher does not see yet), so that no committed
     state shows an article twice."""
     deleted = 0
     with writer.searcher() as searcher:
@@ -284,7 +295,7 @@ def delete_replaced(writer, path: str, ids, matcher: _Matcher) -> int:
                 if not value.startswith(prefix):
                     continue
                 key = marker_of(value)[0]
-                if key in matcher.old and key not in matcher.used:
+                if key in matcher.old and (key not in matcher.used or key in matcher.again):
                     writer.delete_document(docnum)
                     deleted += 1
     return deleted

@@ -117,10 +117,11 @@ class _Tally:
         repeats = self.id_repeats.pop(end.path, None)
         if written or repeats and repeats.repeated:
             self.id_candidates[end.path] = written or repeats.repeated
-        updated = len(written & end.stale_ids)
-        self.added -= updated
-        self.updated += updated
-        self.removed += end.stale_count - updated
+        replaced = len(written & end.stale_ids)
+        again = len(written & (end.again_ids - end.stale_ids))
+        self.added -= replaced + again
+        self.updated += replaced + again
+        self.removed += end.stale_count - replaced
 
 
 def indexed_files(ix) -> dict[str, tuple[str, int]]:
