@@ -220,6 +220,12 @@ class SearchIndex:
             reextract = meta.get("aliases_sha1", "") != digest or spec != meta.get("extractor", "rules") or (
                 extract_entities and meta.get("extraction") != version)
             self._ix = self._ix.refresh()
+            if reextract and self._ix.doc_count() == 0:  # nothing to extract again: say so now, so
+                meta.update(aliases_sha1=digest, extractor=spec)  # that a run killed before its end
+                if extract_entities:  # is resumed, not redone
+                    meta["extraction"] = version
+                write_meta(self.path, meta)
+                reextract = False
             with extractor_in_use(spec) if extract_entities else nullcontext():
                 report = update_index(self._ix, walk, progress,
                                       extract_entities=extract_entities, workers=workers,

@@ -75,3 +75,22 @@ def test_a_cluster_reextracts_an_origin_after_changed_rules(folder, opensearch_i
         newer_rules()
         assert ix.update([folder]).updated == 1
         assert ix.update([folder]).unchanged == 1
+
+
+def test_a_first_run_stopped_before_its_end_is_resumed_not_extracted_again(tmp_path, folder, monkeypatch):
+    from searchkit.index import writer
+
+    monkeypatch.setattr(writer, "BATCH_ARTICLES", 1)  # a commit after each article
+    for name in ("b.txt", "c.txt"):
+        write_seed_article(folder, name, "2024-01-03", BODY.replace("Monday", f"Tuesday {name}"))
+
+    def stop_after_two(done: int, total: int) -> None:
+        if done == 2:
+            raise KeyboardInterrupt
+
+    with searchkit.SearchIndex.create(tmp_path / "ix") as ix:
+        with pytest.raises(KeyboardInterrupt):
+            ix.update([folder], progress=stop_after_two, workers=0)
+        assert read_meta(tmp_path / "ix")["extraction"] == extraction_version("rules")
+        report = ix.update([folder], workers=0)
+    assert report.updated == 0 and report.unchanged >= 1 and report.added + report.unchanged == 3

@@ -266,9 +266,17 @@ class OpenSearchIndex:
         spec = chosen_extractor(extractor, used)
         version = extraction_version(spec)
         stale = extract_entities and meta.get("extraction", {}).get(self.origin) != version
+        reextract = applied != digest or spec != (used or "rules") or stale
         with self._errors(), extractor_in_use(spec) if extract_entities else nullcontext():
+            if reextract and not self._origin_count(index):  # nothing to extract again: say so now,
+                meta.setdefault("aliases_sha1", {})[self.origin] = digest  # so that a run killed
+                meta.setdefault("extractor", {})[self.origin] = spec  # before its end is resumed
+                if extract_entities:
+                    meta.setdefault("extraction", {})[self.origin] = version
+                self._write_meta(meta, index)
+                reextract = False
             report = sync(self.client, index, walk, self.origin, progress, extract_entities, workers,
-                          aliases or None, reextract=applied != digest or spec != (used or "rules") or stale)
+                          aliases or None, reextract=reextract)
             meta = self._index_meta(index)
             roots = meta.setdefault("roots", {})
             roots[self.origin] = sorted(set(roots.get(self.origin, [])) | set(walk.roots))
@@ -283,6 +291,12 @@ class OpenSearchIndex:
             self._write_meta(meta, index)
         self._meta_cache = (0.0, None)
         return report
+
+    def _origin_count(self, index: str) -> int:
+        """How many articles of this machine's origin `index` holds (all written so far)."""
+        self.client.indices.refresh(index=index)
+        query = {"query": {"term": {"origin": self.origin}}}
+        return self.client.count(index=index, body=query)["count"]
 
     def _index_meta(self, index: str) -> dict:
         mappings = self.client.indices.get_mapping(index=index)
