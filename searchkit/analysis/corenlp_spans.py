@@ -11,13 +11,9 @@ import re
 
 from .entity_rules import strip_possessive
 from .gazetteer import load_gazetteer
+from .org_check import mentions
 
 Span = tuple[str, int, int]
-
-
-def mentions(name: str, text: str) -> list[tuple[int, int]]:
-    """Where `name` is written out in `text`, as a whole name."""
-    return [m.span() for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text)]
 
 
 def repaired(name: str, text: str, spans: list[Span]) -> list[str]:

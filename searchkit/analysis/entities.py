@@ -76,7 +76,9 @@ def extract_with_rules(text: str, dateline: str | None = None, aliases: Aliases 
     for match in CANDIDATE.finditer(text):
         found.extend(classifier.candidate(match))
     entities = finalise(found, aliases)
-    return drop_unlikely_orgs(entities, text, aliases, lower_words=classifier.lower_words) if check_orgs else entities
+    if not check_orgs:
+        return entities
+    return drop_unlikely_orgs(entities, text, aliases, lower_words=classifier.lower_words)
 
 
 def surnames(found: Found) -> dict[str, str]:

@@ -28,7 +28,7 @@ from .entity_rules import LOWER_WORD
 from .gazetteer import DATA_PACKAGE, Gazetteer, load_gazetteer
 
 MODEL_FILE = "org_check.json"
-SENTENCE_END = frozenset('.!?"“”\n:')
+OPENS_SENTENCE = frozenset('.!?"“”\n:')  # a mention after one of these opens a sentence
 MENTIONS_READ = 4  # the first mentions of a name give its context features
 CONTEXT = 60  # characters read on each side of a mention
 
@@ -135,7 +135,7 @@ def _context(before: str, after: str, size: int) -> set[str]:
     before, after = before.rstrip(), after.lstrip()
     prev_raw = before.rsplit(None, 1)[-1] if before else ""
     next_raw = after.split(None, 1)[0] if after else ""
-    opens = not before or before[-1] in SENTENCE_END
+    opens = not before or before[-1] in OPENS_SENTENCE
     out = {"p1=" + (_bare(prev_raw) if prev_raw else "<s>"), "n1=" + (_bare(next_raw) if next_raw else "</s>"),
            f"shape1+{'start' if opens else 'mid'}+n{min(size, 3)}"}
     if opens:
