@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
 
 from entities_eval import WIKINEWS, wikinews_articles  # noqa: E402
+from entities_judge import JUDGMENTS, VERDICTS, read_judged  # noqa: E402
 
 from searchkit.analysis.datelines import split_dateline  # noqa: E402
 from searchkit.analysis.entities import extract_with_rules  # noqa: E402
@@ -38,7 +39,6 @@ from searchkit.analysis.gazetteer import load_gazetteer  # noqa: E402
 from searchkit.analysis.org_check import (LOWER_WORD, MODEL_FILE, OrgModel, mentions,  # noqa: E402
                                           pair_features, unknown_org)
 
-JUDGMENTS = ROOT / "benchmarks" / "judgments"
 OUT = ROOT / "searchkit" / "analysis" / "data" / MODEL_FILE
 FRESH = ("org-seed9015.tsv", "org-seed10015.tsv")  # judged fresh for the rules, nothing chosen from them
 # Judged after the check was built, to measure it (docs/entity-precision.md, part 5): never trained on.
@@ -46,15 +46,15 @@ MEASURED = ("org-seed15015.tsv", "org-dropped-seed16015.tsv")
 THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8)
 
 
+def verdicts_of(path: Path) -> list[tuple[tuple[str, str], str]]:
+    """((article, name), verdict) of each judged line of one judgment file."""
+    return [((row[2], row[1]), row[3]) for row in read_judged(path) if row[3] in VERDICTS]
+
+
 def judged() -> dict[tuple[str, str], str]:
     """(article, name) -> verdict, over every organisation judgment file (a later file's wins)."""
-    out = {}
-    for path in sorted(p for p in JUDGMENTS.glob("org-*.tsv") if p.name not in MEASURED):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            cells = (line.split("\t") + [""] * 6)[:6]
-            if not line.startswith("#") and cells[3] in ("✓", "~", "✗"):
-                out[(cells[2], cells[1])] = cells[3]
-    return out
+    return {key: verdict for path in sorted(p for p in JUDGMENTS.glob("org-*.tsv") if p.name not in MEASURED)
+            for key, verdict in verdicts_of(path)}
 
 
 def examples(verdicts: dict[tuple[str, str], str]) -> tuple[list, dict]:
@@ -145,9 +145,7 @@ def report(rows: list, kinds: dict, verdicts: dict, scores: dict) -> None:
         path = JUDGMENTS / name
         if not path.exists():
             continue
-        pairs = [((c[2], c[1]), c[3]) for c in ((line.split("\t") + [""] * 6)[:6]
-                                                 for line in path.read_text(encoding="utf-8").splitlines()
-                                                 if not line.startswith("#")) if c[3] in ("✓", "~", "✗")]
+        pairs = verdicts_of(path)
         cells = []
         for threshold in (0.0, *THRESHOLDS):
             kept = [v for key, v in pairs if kinds.get(key) != "unknown" or key not in scores

@@ -198,7 +198,7 @@ class SearchIndex:
         Only one process writes at a time: while another does, wait up to `wait`
         seconds (None: as long as it takes; on_wait is called once when the wait
         starts), then raise IndexLocked."""
-        from .analysis.entities import chosen_extractor, extraction_version, extractor_in_use
+        from .analysis.entities import chosen_extractor, extracted_otherwise, extraction_record, extractor_in_use
         from .index.locking import writing
         from .index.store import read_meta, write_meta
         from .index.writer import update_index
@@ -216,16 +216,12 @@ class SearchIndex:
             walk = discover(paths, base=meta.get("id_base"), fields=dict(mapping))
             aliases, digest = self._aliases()
             spec = chosen_extractor(extractor, meta.get("extractor"))
-            version = extraction_version(spec)
-            reextract = meta.get("aliases_sha1", "") != digest or spec != meta.get("extractor", "rules") or (
-                extract_entities and meta.get("extraction") != version)
+            record = extraction_record(digest, spec, extract_entities)
+            reextract = extracted_otherwise(meta, record)
             self._ix = self._ix.refresh()
             if reextract and self._ix.doc_count() == 0:  # nothing to extract again: say so now, so
-                meta.update(aliases_sha1=digest, extractor=spec)  # that a run killed before its end
-                if extract_entities:  # is resumed, not redone
-                    meta["extraction"] = version
-                write_meta(self.path, meta)
-                reextract = False
+                write_meta(self.path, {**meta, **record})  # that a run killed before its end is
+                reextract = False  # resumed, not redone
             with extractor_in_use(spec) if extract_entities else nullcontext():
                 report = update_index(self._ix, walk, progress,
                                       extract_entities=extract_entities, workers=workers,
@@ -235,10 +231,7 @@ class SearchIndex:
             meta["roots"] = sorted(set(meta.get("roots", [])) | set(walk.roots))
             meta["id_base"] = meta.get("id_base") or walk.base or None  # ids are relative to it, for good
             meta["fields"] = [list(pair) for pair in mapping]
-            meta["aliases_sha1"] = digest
-            meta["extractor"] = spec
-            if extract_entities:
-                meta["extraction"] = version
+            meta.update(record)
             write_meta(self.path, meta)
         return report
 

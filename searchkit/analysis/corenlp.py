@@ -28,6 +28,7 @@ from .aliases import Aliases
 from .corenlp_files import CoreNLPError, CoreNLPFiles, corenlp_files
 from .corenlp_spans import Span, person_confirmed, repaired
 from .gazetteer import load_gazetteer, normalise_key
+from .org_check import unknown_org
 
 BRIDGE = Path(__file__).with_name("java") / "SearchkitNer.java"
 ENV_HEAP = "SEARCHKIT_CORENLP_HEAP"
@@ -160,8 +161,8 @@ class CheckedExtractor:
         aliases = aliases if aliases is not None else self.aliases
         entities = extract_with_rules(text, dateline, aliases, check_orgs=False)  # the tagger checks them
         known = load_gazetteer().known
-        unknown = {e for e in entities if e.kind in ("org", "person") and not (aliases and aliases.rule_for(e.name))
-                   and (e.kind == "person" or known(e.name) is None)}
+        unknown = {e for e in entities if unknown_org(e, aliases)
+                   or (e.kind == "person" and not (aliases and aliases.rule_for(e.name)))}
         if not unknown:
             return entities
         spans = self.tagger.tag(text)

@@ -15,6 +15,7 @@ import functools
 import hashlib
 import importlib
 import os
+from collections.abc import Mapping
 from importlib import resources
 from typing import Protocol, runtime_checkable
 
@@ -185,6 +186,24 @@ def extraction_version(spec: str) -> str:
     (gazetteers, word lists, the organisation check's weights)."""
     spec = spec.strip() or "rules"
     return f"{spec}:{_builtin_digest()}" if spec in ("rules", "corenlp") else spec
+
+
+RECORD_DEFAULTS = {"aliases_sha1": "", "extractor": "rules"}  # an index that recorded nothing
+
+
+def extraction_record(aliases_sha1: str, spec: str, extract_entities: bool = True) -> dict[str, str]:
+    """What an index records of how its entities are found, as meta keys: the alias file's
+    digest, the extractor and (when entities are extracted) its extraction_version."""
+    record = {"aliases_sha1": aliases_sha1, "extractor": spec}
+    if extract_entities:
+        record["extraction"] = extraction_version(spec)
+    return record
+
+
+def extracted_otherwise(recorded: Mapping[str, str | None], record: dict[str, str]) -> bool:
+    """Whether the articles of an index that `recorded` how it found entities must have them
+    extracted again to match `record` (extraction_record)."""
+    return any((recorded.get(key) or RECORD_DEFAULTS.get(key)) != value for key, value in record.items())
 
 
 @functools.lru_cache(maxsize=1)

@@ -247,7 +247,7 @@ class OpenSearchIndex:
 
     def _update(self, index: str, paths, progress, extract_entities: bool, workers,
                 fields: Mapping[str, str] | None = None, extractor: str | None = None) -> IndexReport:
-        from ..analysis.entities import chosen_extractor, extraction_version, extractor_in_use
+        from ..analysis.entities import chosen_extractor, extracted_otherwise, extraction_record, extractor_in_use
         from ..ingest.columns import check_fields
         from ..ingest.discover import discover
         from .merges import plan_cluster_merges
@@ -261,20 +261,13 @@ class OpenSearchIndex:
             (str(name), str(column)) for name, column in meta.get("fields", {}).get(self.origin, []))
         walk = discover(paths, base=meta.get("id_base", {}).get(self.origin), fields=dict(mapping))
         aliases, digest = self._aliases(meta)
-        applied = meta.get("aliases_sha1", {}).get(self.origin, "")
-        used = meta.get("extractor", {}).get(self.origin)
-        spec = chosen_extractor(extractor, used)
-        version = extraction_version(spec)
-        stale = extract_entities and meta.get("extraction", {}).get(self.origin) != version
-        reextract = applied != digest or spec != (used or "rules") or stale
+        spec = chosen_extractor(extractor, meta.get("extractor", {}).get(self.origin))
+        record = extraction_record(digest, spec, extract_entities)
+        reextract = extracted_otherwise({key: meta.get(key, {}).get(self.origin) for key in record}, record)
         with self._errors(), extractor_in_use(spec) if extract_entities else nullcontext():
             if reextract and not self._origin_count(index):  # nothing to extract again: say so now,
-                meta.setdefault("aliases_sha1", {})[self.origin] = digest  # so that a run killed
-                meta.setdefault("extractor", {})[self.origin] = spec  # before its end is resumed
-                if extract_entities:
-                    meta.setdefault("extraction", {})[self.origin] = version
-                self._write_meta(meta, index)
-                reextract = False
+                self._write_meta(self._recorded(meta, record), index)  # so that a run killed
+                reextract = False  # before its end is resumed, not redone
             report = sync(self.client, index, walk, self.origin, progress, extract_entities, workers,
                           aliases or None, reextract=reextract)
             meta = self._index_meta(index)
@@ -283,14 +276,17 @@ class OpenSearchIndex:
             bases = meta.setdefault("id_base", {})
             bases[self.origin] = bases.get(self.origin) or walk.base or None  # ids are relative to it
             meta.setdefault("fields", {})[self.origin] = [list(pair) for pair in mapping]
-            meta.setdefault("aliases_sha1", {})[self.origin] = digest
-            meta.setdefault("extractor", {})[self.origin] = spec
-            if extract_entities:
-                meta.setdefault("extraction", {})[self.origin] = version
+            self._recorded(meta, record)
             meta["name_merges"] = plan_cluster_merges(self.client, index, aliases or None).to_json()
             self._write_meta(meta, index)
         self._meta_cache = (0.0, None)
         return report
+
+    def _recorded(self, meta: dict, record: dict[str, str]) -> dict:
+        """`meta` with this origin's extraction_record (each key is kept per origin)."""
+        for key, value in record.items():
+            meta.setdefault(key, {})[self.origin] = value
+        return meta
 
     def _origin_count(self, index: str) -> int:
         """How many articles of this machine's origin `index` holds (all written so far)."""
