@@ -13,9 +13,10 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import signal
 import sys
 from pathlib import Path
+
+from . import interrupt
 
 EXIT_OK, EXIT_NO_MATCH, EXIT_ERROR, EXIT_PARTIAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 COMMANDS = ("search", "index", "stats", "show", "entities", "timeline", "repl", "cooccur", "similar",
@@ -168,11 +169,17 @@ def _normalise_argv(argv: list[str]) -> list[str]:
 
 
 def console() -> int:
-    """The `searchkit` command (and `python -m searchkit`): main(), then a Ctrl-C that comes
-    while the interpreter shuts down is ignored. The work is done by then, and the signal would
-    only print "Exception ignored … KeyboardInterrupt" from a destructor (an index lock's)."""
-    code = main()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    """The `searchkit` command (and `python -m searchkit`): main() with a Ctrl-C that never
+    lands inside a destructor (searchkit/interrupt.py), then a Ctrl-C that comes while the
+    interpreter shuts down is ignored: the work is done by then."""
+    interrupt.install()
+    try:
+        code = main()
+    except KeyboardInterrupt:  # came as main() returned
+        print("searchkit: interrupted", file=sys.stderr)
+        code = EXIT_INTERRUPTED
+    finally:
+        interrupt.ignore()
     return code
 
 
