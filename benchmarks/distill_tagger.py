@@ -49,6 +49,10 @@ TOKEN = re.compile(r"\w+(?:[.&\-]\w+)*|['’]s\b|\S")
 LABELS = ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC")
 KIND = {"PERSON": "PER", "ORGANIZATION": "ORG", "LOCATION": "LOC"}
 SPAN_KIND = {v: k for k, v in KIND.items()}
+# The labels that may follow each label (no I- after another kind), in LABELS order, so that
+# max() breaks ties towards the first, as before.
+FOLLOWERS = {prev: [k for k, lab in enumerate(LABELS) if not (lab.startswith("I-") and prev[2:] != lab[2:])]
+             for prev in ("<s>", *LABELS)}
 OPENERS = {".", "!", "?", '"', ":", "“", "”", "(", "-", "—", "'", ";"}
 
 
@@ -162,12 +166,7 @@ class Perceptron:
     def predict(self, feats, prev):
         """The best label that may follow `prev` (no I- after another kind)."""
         sc = self.scores(feats)
-        for k in sorted(range(len(LABELS)), key=sc.__getitem__, reverse=True):
-            lab = LABELS[k]
-            if lab.startswith("I-") and prev[2:] != lab[2:]:
-                continue
-            return k
-        return 0
+        return max(FOLLOWERS[prev], key=sc.__getitem__)
 
     def update(self, truth, guess, feats):
         self.i += 1

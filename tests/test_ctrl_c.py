@@ -32,8 +32,8 @@ except KeyboardInterrupt:
 """
 
 
-def run_python(code: str, *args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=str(ROOT), NO_COLOR="1", SEARCHKIT_BATCH="10")
+def run_python(code: str, *args: str, **env_extra: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), NO_COLOR="1", **env_extra)
     return subprocess.run([sys.executable, "-c", textwrap.dedent(code), *args], env=env,
                           capture_output=True, text=True, timeout=60)
 
@@ -54,7 +54,7 @@ def test_the_handler_interrupts_after_the_destructor_returns():
 def test_index_interrupted_in_a_lock_destructor_says_so_in_one_line(tmp_path):
     docs, index, marker = tmp_path / "docs", tmp_path / "ix", tmp_path / "sent"
     docs.mkdir()
-    for number in range(300):  # commits every 10 articles: locks are freed while work remains
+    for number in range(300):  # a commit every 10 articles: locks are freed while work remains
         (docs / f"{number:03d}.txt").write_text(
             f"date 2021-03-{number % 28 + 1:02d}\nKABUL: Article {number} about the envoys.\n", encoding="utf-8")
     done = run_python(f"""
@@ -70,7 +70,7 @@ def test_index_interrupted_in_a_lock_destructor_says_so_in_one_line(tmp_path):
         from searchkit.cli import console
         sys.argv = ["searchkit", "index", {str(docs)!r}, "--index", {str(index)!r}]
         sys.exit(console())
-        """)
+        """, SEARCHKIT_BATCH="10")
     assert marker.exists(), "no lock was freed: the test sent no signal"
     assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, done.stderr
     assert done.returncode == 130, (done.returncode, done.stderr)
